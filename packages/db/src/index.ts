@@ -1,0 +1,1 @@
+export * from './dialect/open-database.js';

@@ -1,0 +1,1 @@
+export { createTestDatabase, type TestDatabase, testTargetsPostgres } from './test-database.js';
