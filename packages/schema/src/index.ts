@@ -1,1 +1,54 @@
-export {};
+export { createAjv, issuesFromAjv } from './document/ajv-instance.js';
+export {
+  type AppDocument,
+  AppDocumentSchema,
+  CURRENT_SCHEMA_VERSION,
+} from './document/app-document-schema.js';
+export {
+  type AutoNumberPattern,
+  autoNumberPeriod,
+  formatAutoNumber,
+  parseAutoNumberPattern,
+} from './document/auto-number-pattern.js';
+export { type Entity, EntitySchema, type SortKey } from './document/entity-schema.js';
+export {
+  FIELD_TYPES,
+  type Field,
+  type FieldOf,
+  FieldSchema,
+  FieldSchemas,
+  type FieldType,
+  type SelectOption,
+} from './document/field-schema.js';
+export { AppKeySchema, KeySchema, StableIdSchema, SYSTEM_KEYS, type SystemKey } from './document/ids.js';
+export { type Label, LabelSchema, LOCALES, type Locale, labelFor, type Text } from './document/label.js';
+export { physicalNames, SYSTEM_COLUMNS } from './document/physical-names.js';
+export { UPGRADES, upgradeDocument } from './document/upgrade-document.js';
+export { type DocumentValidation, isSortable, validateAppDocument } from './document/validate-document.js';
+export { pointer, pointerSegment, type ValidationIssue } from './document/validation-error.js';
+export type { FieldTypeSpec, ValueCheck, ValueContext, ValueKind } from './fields/field-type-spec.js';
+export {
+  checkFieldValue,
+  columnTypeOf,
+  FIELD_TYPE_REGISTRY,
+  fieldSpec,
+  numericShape,
+  valueKindOf,
+} from './fields/field-types.js';
+export { type AppModel, appModel, type ColumnInfo, type EntityModel } from './model/app-model.js';
+export {
+  type RecordInput,
+  type RecordValidationOptions,
+  validateRecordInput,
+} from './model/validate-record.js';
+export {
+  dateInZone,
+  formatInZone,
+  isIsoDate,
+  isValidTimeZone,
+  parseIsoDatetime,
+} from './values/date-value.js';
+export { Dec, type DecValue, parseDecimal, roundDecimal } from './values/decimal-value.js';
+export { normalizePhone, type PhoneKind } from './values/phone-value.js';
+export { checkRegexSafety } from './values/regex-safety.js';
+export { checkPayloadSafety, DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from './values/text-safety.js';

@@ -1,0 +1,36 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { EntitySchema } from './entity-schema.js';
+import { AppKeySchema } from './ids.js';
+import { LabelSchema, TextSchema } from './label.js';
+
+/** The metadata format version this code writes. Older documents are upgraded on read. */
+export const CURRENT_SCHEMA_VERSION = 1;
+
+/**
+ * The whole metadata document of one app. Validated by JSON Schema on every save.
+ * @example
+ * { "schemaVersion": 1, "key": "sales", "label": { "zh-CN": "销售管理" }, "entities": [] }
+ */
+export const AppDocumentSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(CURRENT_SCHEMA_VERSION),
+    key: AppKeySchema,
+    label: LabelSchema,
+    description: Type.Optional(TextSchema),
+    /** IANA time zone for dates, `today` and schedules; default Asia/Shanghai. */
+    timeZone: Type.Optional(Type.String({ minLength: 1, maxLength: 64 })),
+    /** ISO 4217 code used by money fields without their own currency; default CNY. */
+    defaultCurrency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$' })),
+    /** Template this app was installed from, with its version. */
+    template: Type.Optional(
+      Type.Object(
+        { id: Type.String({ maxLength: 100 }), version: Type.String({ maxLength: 40 }) },
+        { additionalProperties: false },
+      ),
+    ),
+    entities: Type.Array(EntitySchema, { maxItems: 500 }),
+  },
+  { additionalProperties: false },
+);
+/** See {@link AppDocumentSchema}. */
+export type AppDocument = Static<typeof AppDocumentSchema>;
