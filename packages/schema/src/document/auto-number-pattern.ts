@@ -61,23 +61,15 @@ export function autoNumberPeriod(pattern: AutoNumberPattern, localDate: string):
   }
 }
 
+const DATE_TOKEN_SLICES = { YYYY: [0, 4], YY: [2, 4], MM: [5, 7], DD: [8, 10] } as const;
+
 /** Formats the n-th number of a period: `formatAutoNumber(p, '2026-03-01', 7)` → `HT-2026-0007`. */
 export function formatAutoNumber(pattern: AutoNumberPattern, localDate: string, counter: number): string {
-  return pattern.parts
-    .map((part): string => {
-      switch (part.kind) {
-        case 'literal':
-          return part.text;
-        case 'counter':
-          return String(counter).padStart(part.width, '0');
-        case 'date':
-          return {
-            YYYY: localDate.slice(0, 4),
-            YY: localDate.slice(2, 4),
-            MM: localDate.slice(5, 7),
-            DD: localDate.slice(8, 10),
-          }[part.token];
-      }
-    })
-    .join('');
+  let out = '';
+  for (const part of pattern.parts) {
+    if (part.kind === 'literal') out += part.text;
+    else if (part.kind === 'counter') out += String(counter).padStart(part.width, '0');
+    else out += localDate.slice(...DATE_TOKEN_SLICES[part.token]);
+  }
+  return out;
 }
