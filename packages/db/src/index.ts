@@ -1,1 +1,34 @@
-export * from './dialect/open-database.js';
+export {
+  type DatabaseKind,
+  type DougongDatabase,
+  type OpenDatabaseOptions,
+  openDatabase,
+} from './dialect/open-database.js';
+export { AppStore, type AppSummary, type AppVersion, type PlanResult } from './metadata/app-store.js';
+export { migrateSystem } from './migrations/migrate-system.js';
+export { desiredIndexes, orderColumns } from './planner/index-plan.js';
+export {
+  type ArchivedState,
+  NO_ARCHIVE,
+  planMigration,
+  valueAffectingChange,
+} from './planner/migration-planner.js';
+export { applyPlan, checkPlan, type PlanContext } from './planner/plan-executor.js';
+export type {
+  ColumnSpec,
+  IndexSpec,
+  MigrationPlan,
+  PlanStep,
+  StepCheck,
+  StepText,
+} from './planner/plan-types.js';
+export { convertStoredValue } from './planner/value-conversion.js';
+export { setFormulaEvaluator } from './records/formula.js';
+export {
+  type Actor,
+  EXACT_COUNT_LIMIT,
+  type ListOptions,
+  type RecordPage,
+  RecordRepository,
+} from './records/record-repository.js';
+export type { RecordJson } from './records/row-mapping.js';

@@ -26,6 +26,13 @@ export { physicalNames, SYSTEM_COLUMNS } from './document/physical-names.js';
 export { UPGRADES, upgradeDocument } from './document/upgrade-document.js';
 export { type DocumentValidation, isSortable, validateAppDocument } from './document/validate-document.js';
 export { pointer, pointerSegment, type ValidationIssue } from './document/validation-error.js';
+export {
+  DougongError,
+  ERROR_CATALOGUE,
+  type ErrorCode,
+  type ErrorDetail,
+  isDougongError,
+} from './errors/error-catalogue.js';
 export type { FieldTypeSpec, ValueCheck, ValueContext, ValueKind } from './fields/field-type-spec.js';
 export {
   checkFieldValue,

@@ -1,0 +1,325 @@
+import {
+  type AppDocument,
+  type AppModel,
+  appModel,
+  DougongError,
+  type Entity,
+  type Field,
+  upgradeDocument,
+  validateAppDocument,
+} from '@dougong/schema';
+import { type Kysely, sql } from 'kysely';
+import { type ArchivedState, planMigration } from '../planner/migration-planner.js';
+import { applyPlan, checkPlan } from '../planner/plan-executor.js';
+import type { MigrationPlan, StepCheck } from '../planner/plan-types.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: system tables by name
+type Db = Kysely<any>;
+
+/** An app as listed. */
+export interface AppSummary {
+  key: string;
+  label: AppDocument['label'];
+  publishedVersion: number;
+  draftRevision: number;
+}
+
+/** A published version of an app. */
+export interface AppVersion {
+  version: number;
+  publishedAt: string;
+  publishedBy: string | null;
+  summary: string | null;
+  steps: number;
+}
+
+/** The result of planning or publishing: the plan, what checking it found, and whether it can go ahead. */
+export interface PlanResult {
+  plan: MigrationPlan;
+  checks: StepCheck[];
+  blocked: boolean;
+}
+
+function parseJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * Stores app metadata: drafts (optimistic revisions), published versions, and publishing, which plans
+ * the DDL, checks it against live data and applies it with the new metadata in one transaction.
+ * Published models are cached in process and replaced on publish.
+ */
+export class AppStore {
+  private readonly published = new Map<string, { version: number; model: AppModel }>();
+
+  constructor(private readonly db: Db) {}
+
+  /** Every app with its versions. */
+  async list(): Promise<AppSummary[]> {
+    const { rows } = await sql<{
+      key: string;
+      draft: unknown;
+      published: unknown;
+      published_version: number;
+      draft_revision: number;
+    }>`
+      select key, draft, published, published_version, draft_revision from dougong.apps order by key`.execute(
+      this.db,
+    );
+    return rows.map((r) => ({
+      key: r.key,
+      label: parseJson<AppDocument>(r.published ?? r.draft).label,
+      publishedVersion: r.published_version,
+      draftRevision: r.draft_revision,
+    }));
+  }
+
+  /** The published model of an app (cached); 404 when the app has never been published. */
+  async publishedModel(key: string): Promise<{ version: number; model: AppModel }> {
+    const cached = this.published.get(key);
+    if (cached) return cached;
+    const { rows } = await sql<{ published: unknown; published_version: number }>`
+      select published, published_version from dougong.apps where key = ${key}`.execute(this.db);
+    const row = rows[0];
+    if (!row || row.published === null)
+      throw new DougongError('NOT_FOUND', `No published app "${key.slice(0, 64)}".`);
+    const doc = upgradeDocument(parseJson<AppDocument>(row.published)) as AppDocument;
+    const entry = { version: row.published_version, model: appModel(doc) };
+    this.published.set(key, entry);
+    return entry;
+  }
+
+  /** Forgets cached models (another process may have published). */
+  invalidate(key?: string): void {
+    if (key) this.published.delete(key);
+    else this.published.clear();
+  }
+
+  /** The version numbers currently published, for cache checks across processes. */
+  async publishedVersions(): Promise<Map<string, number>> {
+    const { rows } = await sql<{
+      key: string;
+      v: number;
+    }>`select key, published_version as v from dougong.apps`.execute(this.db);
+    return new Map(rows.map((r) => [r.key, r.v]));
+  }
+
+  /** The draft of an app with its revision. */
+  async draft(key: string): Promise<{ document: AppDocument; revision: number }> {
+    const { rows } = await sql<{ draft: unknown; draft_revision: number }>`
+      select draft, draft_revision from dougong.apps where key = ${key}`.execute(this.db);
+    const row = rows[0];
+    if (!row) throw new DougongError('NOT_FOUND', `No app "${key.slice(0, 64)}".`);
+    return { document: upgradeDocument(parseJson(row.draft)) as AppDocument, revision: row.draft_revision };
+  }
+
+  /**
+   * Validates and saves a draft (creating the app on first save). With `expectedRevision`, a draft saved
+   * by someone else meanwhile is a 409, never a silent overwrite.
+   */
+  async saveDraft(
+    key: string,
+    input: unknown,
+    options: { expectedRevision?: number; actor: string | null },
+  ): Promise<{ revision: number; document: AppDocument }> {
+    const upgraded = upgradeDocument(input);
+    const result = validateAppDocument(upgraded);
+    if (!result.ok)
+      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', result.issues);
+    if (result.document.key !== key) {
+      throw new DougongError('VALIDATION_FAILED', undefined, [
+        { path: '/key', message: `must equal the app key in the URL ("${key}")` },
+      ]);
+    }
+    const json = JSON.stringify(result.document);
+    return this.db.transaction().execute(async (trx) => {
+      const { rows } = await sql<{
+        draft_revision: number;
+      }>`select draft_revision from dougong.apps where key = ${key} for update`.execute(trx);
+      const current = rows[0];
+      if (!current) {
+        if (options.expectedRevision !== undefined && options.expectedRevision !== 0) {
+          throw new DougongError(
+            'DRAFT_CONFLICT',
+            undefined,
+            [{ path: '/revision', message: 'the app does not exist yet' }],
+            { currentRevision: 0 },
+          );
+        }
+        const inserted = await sql<{
+          draft_revision: number;
+        }>`insert into dougong.apps (key, draft, draft_updated_by) values (${key}, cast(${json} as jsonb), ${options.actor})
+          on conflict (key) do nothing returning draft_revision`.execute(trx);
+        if (inserted.rows.length === 0)
+          throw new DougongError('DRAFT_CONFLICT', 'The app was created by someone else meanwhile.');
+        return { revision: 1, document: result.document };
+      }
+      if (options.expectedRevision !== undefined && options.expectedRevision !== current.draft_revision) {
+        throw new DougongError(
+          'DRAFT_CONFLICT',
+          undefined,
+          [{ path: '/revision', message: `is ${current.draft_revision} now` }],
+          {
+            currentRevision: current.draft_revision,
+          },
+        );
+      }
+      const updated = await sql<{
+        draft_revision: number;
+      }>`update dougong.apps set draft = cast(${json} as jsonb), draft_revision = draft_revision + 1,
+        draft_updated_at = now(), draft_updated_by = ${options.actor} where key = ${key} returning draft_revision`.execute(
+        trx,
+      );
+      return { revision: updated.rows[0]!.draft_revision, document: result.document };
+    });
+  }
+
+  /** Dry run: the plan from the published version to the draft, checked against live data. Changes nothing. */
+  async plan(key: string): Promise<PlanResult> {
+    return this.db
+      .transaction()
+      .execute(async (trx) => {
+        const { document: _draft, ...result } = await this.planIn(trx, key, false);
+        // Roll back: checking may have created nothing, but a dry run must be provably side-effect free.
+        throw new DryRun(result);
+      })
+      .catch((e) => {
+        if (e instanceof DryRun) return e.result;
+        throw e;
+      });
+  }
+
+  /**
+   * Publishes the draft: plans, checks (blocking checks → 422 with the offending record ids), applies the
+   * DDL and stores the new version, all in one transaction.
+   */
+  async publish(
+    key: string,
+    options: { actor: string | null; summary?: string; expectedRevision?: number; now?: Date },
+  ): Promise<PlanResult & { version: number }> {
+    const result = await this.db.transaction().execute(async (trx) => {
+      const planned = await this.planIn(trx, key, true, options.expectedRevision);
+      if (planned.blocked) {
+        const details = planned.checks
+          .filter((c) => c.blocking)
+          .map((c) => ({
+            path: stepPath(planned.plan, c.step),
+            message: c.message.en,
+            recordIds: c.recordIds,
+          }));
+        throw new DougongError('PUBLISH_BLOCKED', undefined, details, {
+          plan: planned.plan,
+          checks: planned.checks,
+        });
+      }
+      const doc = planned.document;
+      await applyPlan(trx, planned.plan, {
+        doc,
+        timeZone: doc.timeZone ?? 'Asia/Shanghai',
+        now: options.now ?? new Date(),
+      });
+      const version = planned.plan.toVersion;
+      await sql`insert into dougong.app_versions (app_key, version, document, plan, summary, published_by)
+        values (${key}, ${version}, cast(${JSON.stringify(doc)} as jsonb), cast(${JSON.stringify(planned.plan)} as jsonb), ${options.summary ?? null}, ${options.actor})`.execute(
+        trx,
+      );
+      await sql`update dougong.apps set published = cast(${JSON.stringify(doc)} as jsonb), published_version = ${version} where key = ${key}`.execute(
+        trx,
+      );
+      const { document: _doc, ...rest } = planned;
+      return { ...rest, version };
+    });
+    this.invalidate(key);
+    return result;
+  }
+
+  private async planIn(
+    trx: Db,
+    key: string,
+    lock: boolean,
+    expectedRevision?: number,
+  ): Promise<PlanResult & { document: AppDocument }> {
+    const { rows } = await sql<{
+      draft: unknown;
+      published: unknown;
+      published_version: number;
+      draft_revision: number;
+    }>`
+      select draft, published, published_version, draft_revision from dougong.apps where key = ${key} ${lock ? sql`for update` : sql``}`.execute(
+      trx,
+    );
+    const row = rows[0];
+    if (!row) throw new DougongError('NOT_FOUND', `No app "${key.slice(0, 64)}".`);
+    if (expectedRevision !== undefined && expectedRevision !== row.draft_revision) {
+      throw new DougongError(
+        'DRAFT_CONFLICT',
+        undefined,
+        [{ path: '/revision', message: `is ${row.draft_revision} now` }],
+        { currentRevision: row.draft_revision },
+      );
+    }
+    const draft = upgradeDocument(parseJson(row.draft)) as AppDocument;
+    const published =
+      row.published === null ? null : (upgradeDocument(parseJson(row.published)) as AppDocument);
+    const archived = await this.archivedState(trx, key);
+    const plan = planMigration(published, draft, archived, row.published_version);
+    const checks = await checkPlan(trx, plan, {
+      doc: draft,
+      timeZone: draft.timeZone ?? 'Asia/Shanghai',
+      now: new Date(),
+    });
+    return { plan, checks, blocked: checks.some((c) => c.blocking), document: draft };
+  }
+
+  private async archivedState(trx: Db, key: string): Promise<ArchivedState> {
+    const { rows } = await sql<{ entity_id: string; column_name: string; definition: unknown }>`
+      select entity_id, column_name, definition from dougong.archived_columns where app_key = ${key}`.execute(
+      trx,
+    );
+    const tables = new Map<string, Entity>();
+    const columns = new Map<string, Field>();
+    for (const row of rows) {
+      if (row.column_name === '*') tables.set(row.entity_id, parseJson<Entity>(row.definition));
+      else columns.set(`${row.entity_id}/${row.column_name}`, parseJson<Field>(row.definition));
+    }
+    return { tables, columns };
+  }
+
+  /** Published versions, newest first. */
+  async versions(key: string): Promise<AppVersion[]> {
+    await this.draft(key);
+    const { rows } = await sql<{
+      version: number;
+      published_at: Date;
+      published_by: string | null;
+      summary: string | null;
+      plan: unknown;
+    }>`
+      select version, published_at, published_by, summary, plan from dougong.app_versions where app_key = ${key} order by version desc`.execute(
+      this.db,
+    );
+    return rows.map((r) => ({
+      version: r.version,
+      publishedAt: new Date(r.published_at).toISOString(),
+      publishedBy: r.published_by,
+      summary: r.summary,
+      steps: parseJson<MigrationPlan>(r.plan).steps.length,
+    }));
+  }
+}
+
+class DryRun extends Error {
+  constructor(readonly result: PlanResult) {
+    super('dry run');
+  }
+}
+
+function stepPath(plan: MigrationPlan, index: number): string {
+  const step = plan.steps[index];
+  if (!step) return '';
+  if ('fieldId' in step && step.fieldId) return `/entities/${step.entityId}/fields/${step.fieldId}`;
+  if (step.kind === 'createIndex')
+    return `/entities/${step.index.table.replace(/^t_/, '')}/fields/${step.index.fieldId ?? ''}`;
+  if ('entityId' in step) return `/entities/${step.entityId}`;
+  return '';
+}
