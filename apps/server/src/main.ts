@@ -1,1 +1,37 @@
-export {};
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { AppStore, migrateSystem, openDatabase } from '@dougong/db';
+import { buildServer } from '@dougong/server';
+import { readConfig } from './config.js';
+import { installTemplates } from './install-templates.js';
+
+async function main(): Promise<void> {
+  const config = readConfig(process.env);
+  if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
+  const database = await openDatabase({
+    url: config.databaseUrl,
+    dataDir: config.databaseUrl ? undefined : resolve(config.dataDir, 'pglite'),
+  });
+  await migrateSystem(database.db);
+  const app = await buildServer({ database, logger: true });
+  await installTemplates(new AppStore(database.db), config.installTemplates, (m) => app.log.info(m));
+  app.addHook('onClose', async () => database.close());
+  const shutdown = (signal: string) => {
+    app.log.info(`${signal} received, shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  app.log.info(
+    `Dougong is running on http://${config.host}:${config.port} (${database.kind}); API docs at /api/docs`,
+  );
+}
+
+main().catch((error) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

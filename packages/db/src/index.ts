@@ -23,7 +23,8 @@ export type {
   StepText,
 } from './planner/plan-types.js';
 export { convertStoredValue } from './planner/value-conversion.js';
-export { setFormulaEvaluator } from './records/formula.js';
+export { compileFilter, filterFields } from './records/filter-sql.js';
+export { computeFormula } from './records/formula.js';
 export {
   type Actor,
   EXACT_COUNT_LIMIT,

@@ -1,1 +1,1 @@
-export {};
+export { SALES_TEMPLATE, salesApp } from './sales-app.js';

@@ -27,7 +27,11 @@ const tableRef = (doc: AppDocument, table: string) => sql.id(physicalNames.schem
  */
 export async function checkPlan(db: Db, plan: MigrationPlan, ctx: PlanContext): Promise<StepCheck[]> {
   const checks: StepCheck[] = [];
+  // Tables this plan creates hold no data yet (and do not exist until it is applied).
+  const created = new Set(plan.steps.flatMap((s) => (s.kind === 'createTable' ? [s.table] : [])));
   for (const [index, step] of plan.steps.entries()) {
+    const table = step.kind === 'createIndex' ? step.index.table : 'table' in step ? step.table : undefined;
+    if (table && created.has(table)) continue;
     const check = await checkStep(db, step, index, ctx);
     if (check) checks.push(check);
   }

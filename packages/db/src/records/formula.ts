@@ -1,11 +1,16 @@
+import { compileRule, type EvalContext } from '@dougong/rules';
 import { type FieldOf, numericShape, roundDecimal } from '@dougong/schema';
 
 /**
  * Computes a formula field from a record's values (by key) and shapes the result to its declared type.
  * A result that does not fit the type (e.g. text in an integer formula) is stored as null.
  */
-export function computeFormula(field: FieldOf<'formula'>, values: Record<string, unknown>): unknown {
-  const result = evaluateExpression(field.expression, values);
+export function computeFormula(
+  field: FieldOf<'formula'>,
+  values: Record<string, unknown>,
+  ctx?: EvalContext,
+): unknown {
+  const result = evaluateExpression(field.expression, values, ctx);
   if (result === null || result === undefined) return null;
   switch (field.resultType) {
     case 'text':
@@ -25,14 +30,11 @@ export function computeFormula(field: FieldOf<'formula'>, values: Record<string,
   }
 }
 
-let evaluator: ((rule: unknown, data: Record<string, unknown>) => unknown) | undefined;
-
-/** Installs the rule evaluator (the rule engine's compiled backend). */
-export function setFormulaEvaluator(fn: (rule: unknown, data: Record<string, unknown>) => unknown): void {
-  evaluator = fn;
-}
-
-function evaluateExpression(expression: unknown, values: Record<string, unknown>): unknown {
-  if (!evaluator) throw new Error('formula evaluator not installed');
-  return evaluator(expression, values);
+/** Evaluates a formula's expression with the rule engine's compiled backend (compiled once, cached). */
+function evaluateExpression(
+  expression: unknown,
+  values: Record<string, unknown>,
+  ctx?: EvalContext,
+): unknown {
+  return compileRule(expression)(values, ctx);
 }

@@ -1,13 +1,6 @@
-import { AppStore, migrateSystem, RecordRepository, setFormulaEvaluator } from '@dougong/db';
+import { AppStore, migrateSystem, RecordRepository } from '@dougong/db';
 import { createTestDatabase, type TestDatabase } from '@dougong/db/testing';
 import type { AppDocument } from '@dougong/schema';
-
-// Temporary evaluator for the tests' `*` formulas until the rule engine is wired in.
-setFormulaEvaluator((rule, data) => {
-  const r = rule as { '*': [{ var: string }, number] };
-  const v = data[r['*'][0].var];
-  return v === null || v === undefined ? null : Number(v) * r['*'][1];
-});
 
 /** A migrated test database with one app published from `doc`. */
 export interface AppFixture {

@@ -1,0 +1,40 @@
+import { AppStore, type DougongDatabase, RecordRepository } from '@dougong/db';
+import { type AppModel, DougongError } from '@dougong/schema';
+
+/** What every route needs: the database, the metadata store and a clock. */
+export interface ServerContext {
+  database: DougongDatabase;
+  store: AppStore;
+  now: () => Date;
+  /** Record repositories by published model (rebuilt only when an app is republished). */
+  repositories: WeakMap<AppModel, RecordRepository>;
+}
+
+/** Creates the shared server context. */
+export function createContext(database: DougongDatabase, now: () => Date = () => new Date()): ServerContext {
+  return { database, store: new AppStore(database.db), now, repositories: new WeakMap() };
+}
+
+/** The repository for an app's published model; 404 when the app is unknown or unpublished. */
+export async function repositoryFor(ctx: ServerContext, appKey: string): Promise<RecordRepository> {
+  if (!/^[a-z][a-z0-9_]{1,30}$/.test(appKey)) throw new DougongError('NOT_FOUND', 'No such app.');
+  const { model } = await ctx.store.publishedModel(appKey);
+  let repo = ctx.repositories.get(model);
+  if (!repo) {
+    repo = new RecordRepository(ctx.database.db, model);
+    ctx.repositories.set(model, repo);
+  }
+  return repo;
+}
+
+/** Reads an entity version from `If-Match` (`"3"`, `W/"3"` or `3`); undefined when absent. */
+export function ifMatchVersion(header: string | string[] | undefined): number | undefined {
+  if (header === undefined) return undefined;
+  const value = Array.isArray(header) ? header[0] : header;
+  const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(value ?? '');
+  if (!match)
+    throw new DougongError('BAD_REQUEST', undefined, [
+      { path: '/headers/if-match', message: 'must be a record version such as "3"' },
+    ]);
+  return Number(match[1]);
+}

@@ -1,0 +1,103 @@
+import type { DougongDatabase } from '@dougong/db';
+import type { AppModel } from '@dougong/schema';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { installErrorHandling } from './http/error-handler.js';
+import { createContext, type ServerContext } from './http/request-context.js';
+import { installSecurityHeaders } from './http/security-headers.js';
+import { buildOpenApi } from './openapi/build-openapi.js';
+import { registerAppRoutes } from './routes/app-routes.js';
+import { registerRecordRoutes } from './routes/record-routes.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The platform context: database, metadata store, clock. */
+    dougong: ServerContext;
+  }
+}
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  database: DougongDatabase;
+  /** Fastify logger: true for JSON logs, false (default) for none. */
+  logger?: boolean;
+  /** Injectable clock (tests). */
+  now?: () => Date;
+  /** How often to look for metadata published by another process, in ms (0 = never). */
+  metadataPollMs?: number;
+  /** Largest accepted JSON body in bytes (default 1 MiB; metadata drafts allow 8 MiB). */
+  bodyLimit?: number;
+}
+
+/** The platform's version as shown in OpenAPI. */
+export const DOUGONG_VERSION = '0.1.0';
+
+/**
+ * Builds the HTTP server (not listening yet). The database must already be migrated.
+ * @example
+ * const app = await buildServer({ database });
+ * await app.listen({ port: 3000 });
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 1024 * 1024,
+    trustProxy: true,
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  });
+  const ctx = createContext(options.database, options.now);
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+
+  app.get('/api/health', async () => ({ status: 'ok', database: options.database.kind }));
+  app.get('/api/openapi.json', async () => buildOpenApi(await publishedModels(ctx), DOUGONG_VERSION));
+  await registerDocs(app, ctx);
+  registerAppRoutes(app, ctx);
+  registerRecordRoutes(app, ctx);
+
+  const pollMs = options.metadataPollMs ?? 2000;
+  if (pollMs > 0) {
+    let known = new Map<string, number>();
+    const timer = setInterval(() => {
+      ctx.store
+        .publishedVersions()
+        .then((versions) => {
+          for (const [key, version] of versions)
+            if (known.has(key) && known.get(key) !== version) ctx.store.invalidate(key);
+          known = versions;
+        })
+        .catch(() => undefined);
+    }, pollMs);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  app.decorate('dougong', ctx);
+  return app;
+}
+
+async function publishedModels(ctx: ServerContext): Promise<AppModel[]> {
+  const apps = await ctx.store.list();
+  const models: AppModel[] = [];
+  for (const app of apps) {
+    if (app.publishedVersion > 0) models.push((await ctx.store.publishedModel(app.key)).model);
+  }
+  return models;
+}
+
+async function registerDocs(app: FastifyInstance, ctx: ServerContext): Promise<void> {
+  const swagger = (await import('@fastify/swagger')).default;
+  const swaggerUi = (await import('@fastify/swagger-ui')).default;
+  await app.register(swagger, {
+    mode: 'static',
+    specification: {
+      document: { openapi: '3.1.0', info: { title: 'Dougong API', version: DOUGONG_VERSION }, paths: {} },
+    },
+  });
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: false,
+    transformSpecificationClone: false,
+    transformSpecification: async () => buildOpenApi(await publishedModels(ctx), DOUGONG_VERSION) as never,
+  });
+}
