@@ -15,6 +15,7 @@ export default defineConfig({
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'apps/web/test/e2e/**'],
     pool: 'forks',
+    globalSetup: ['./scripts/test-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     reporters: ['default', './scripts/count-reporter.ts'],

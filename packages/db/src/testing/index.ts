@@ -1,1 +1,1 @@
-export { createTestDatabase, type TestDatabase, testTargetsPostgres } from './test-database.js';
+export { createTestDatabase, type TestDatabase, testTargetsPostgres, writePgliteTemplate } from './test-database.js';

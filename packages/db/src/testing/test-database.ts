@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import pg from 'pg';
 import { type DougongDatabase, openDatabase } from '../dialect/open-database.js';
 
@@ -19,7 +20,11 @@ export function testTargetsPostgres(): boolean {
  */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const baseUrl = process.env.DATABASE_URL;
-  if (!baseUrl) return openDatabase({});
+  if (!baseUrl) {
+    // A dump made once per test run (see the global setup) loads in a fraction of an initdb.
+    const template = process.env.DOUGONG_PGLITE_TEMPLATE;
+    return openDatabase(template ? { loadDataDir: new Blob([readFileSync(template)]) } : {});
+  }
   const name = `dg_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: baseUrl });
   await admin.connect();
@@ -45,4 +50,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       }
     },
   };
+}
+
+/**
+ * Writes a dump of an empty PGlite cluster to `path`, for {@link createTestDatabase} to load through
+ * `DOUGONG_PGLITE_TEMPLATE`: loading takes a fraction of a fresh initdb.
+ */
+export async function writePgliteTemplate(path: string): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const pglite = await PGlite.create();
+  const dump = await pglite.dumpDataDir('none');
+  await pglite.close();
+  writeFileSync(path, Buffer.from(await dump.arrayBuffer()));
 }
