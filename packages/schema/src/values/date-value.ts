@@ -56,30 +56,51 @@ function zoneParts(date: Date, timeZone: string): Record<string, string> {
   return parts;
 }
 
+// Offsets change only at transitions, which tzdb places on quarter hours: cache per zone and quarter hour.
+const QUARTER_HOUR = 15 * 60 * 1000;
+const offsetCache = new Map<string, Map<number, number>>();
+
+/** The zone's UTC offset in minutes at an instant (e.g. 480 for Asia/Shanghai). */
+export function zoneOffsetMinutes(date: Date, timeZone: string): number {
+  let perZone = offsetCache.get(timeZone);
+  if (!perZone) {
+    perZone = new Map();
+    offsetCache.set(timeZone, perZone);
+  }
+  const bucket = Math.floor(date.getTime() / QUARTER_HOUR);
+  let offset = perZone.get(bucket);
+  if (offset === undefined) {
+    const p = zoneParts(new Date(bucket * QUARTER_HOUR), timeZone);
+    const local = Date.UTC(
+      Number(p.year),
+      Number(p.month) - 1,
+      Number(p.day),
+      Number(p.hour),
+      Number(p.minute),
+      Number(p.second),
+    );
+    offset = Math.round((local - bucket * QUARTER_HOUR) / 60000);
+    if (perZone.size > 100_000) perZone.clear();
+    perZone.set(bucket, offset);
+  }
+  return offset;
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
 /**
  * Formats an instant as ISO 8601 with the zone's offset, milliseconds kept.
  * @example formatInZone(new Date('2026-01-01T00:00:00Z'), 'Asia/Shanghai') → '2026-01-01T08:00:00.000+08:00'
  */
 export function formatInZone(date: Date, timeZone: string): string {
-  const p = zoneParts(date, timeZone);
-  const local = Date.UTC(
-    Number(p.year),
-    Number(p.month) - 1,
-    Number(p.day),
-    Number(p.hour),
-    Number(p.minute),
-    Number(p.second),
-  );
-  const offsetMinutes = Math.round((local - (date.getTime() - date.getUTCMilliseconds())) / 60000);
-  const sign = offsetMinutes < 0 ? '-' : '+';
-  const abs = Math.abs(offsetMinutes);
-  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  const ms = String(date.getUTCMilliseconds()).padStart(3, '0');
-  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}.${ms}${offset}`;
+  const offset = zoneOffsetMinutes(date, timeZone);
+  const local = new Date(date.getTime() + offset * 60000);
+  const abs = Math.abs(offset);
+  const sign = offset < 0 ? '-' : '+';
+  return `${pad(local.getUTCFullYear(), 4)}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())}T${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}:${pad(local.getUTCSeconds())}.${pad(local.getUTCMilliseconds(), 3)}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
 }
 
 /** The calendar date of an instant in a zone, `YYYY-MM-DD`. */
 export function dateInZone(date: Date, timeZone: string): string {
-  const p = zoneParts(date, timeZone);
-  return `${p.year}-${p.month}-${p.day}`;
+  return formatInZone(date, timeZone).slice(0, 10);
 }

@@ -1,0 +1,48 @@
+// `pnpm bench`: benchmarks, not tests. Each prints ratios against a baseline measured in the same run.
+// Options: BENCH_ROWS (default 1,000,000), BENCH_SECONDS (load duration, default 10),
+// BENCH_ONLY=records|rules, DATABASE_URL (else PostgreSQL on 127.0.0.1:5432 if it answers).
+import { openDatabase } from '@dougong/db';
+import pg from 'pg';
+import { runRecordsBench } from './bench/records-bench.js';
+
+const rows = Number(process.env.BENCH_ROWS ?? 1_000_000);
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const only = process.env.BENCH_ONLY;
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function postgresUrl(): Promise<string | undefined> {
+  for (const url of [process.env.DATABASE_URL, 'postgres://postgres@127.0.0.1:5432/test']) {
+    if (!url) continue;
+    const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      await client.end();
+      return url;
+    } catch {
+      // try the next one
+    }
+  }
+  return undefined;
+}
+
+const pgUrl = await postgresUrl();
+log(
+  `Dougong benchmarks: ${rows.toLocaleString()} rows; PostgreSQL ${pgUrl ? 'available' : 'not available (PGlite only)'}`,
+);
+
+if (!only || only === 'records') {
+  log('\n# Records API: filtered + sorted page, and load against bare Fastify + the same SQL');
+  await runRecordsBench({ kind: 'pglite', rows, seconds, log });
+  if (pgUrl) await runRecordsBench({ kind: 'postgres', url: pgUrl, rows, seconds, log });
+}
+
+if (!only || only === 'rules') {
+  log('\n# Rule engine: assignment + scoring over records; SQL vs fetching and filtering in JS');
+  const { runRulesBench } = await import('./bench/rules-bench.js');
+  const database = pgUrl ? await openDatabase({ url: pgUrl }) : undefined;
+  try {
+    await runRulesBench({ rows, log, ...(database ? { db: database.db } : {}) });
+  } finally {
+    await database?.close();
+  }
+}
