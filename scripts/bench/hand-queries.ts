@@ -28,7 +28,6 @@ const COLUMNS = [
 ] as const;
 
 /** The list page written by hand in Kysely: same filter, order, limit and bounded count as the API. */
-// biome-ignore lint/suspicious/noExplicitAny: bench tables are untyped
 export function handQueries(db: Kysely<any>) {
   const page = db
     .withSchema('app_bench')

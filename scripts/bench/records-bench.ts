@@ -65,7 +65,7 @@ export async function runRecordsBench(options: RecordsBenchOptions): Promise<voi
   }
   try {
     const open = () => openDatabase(kind === 'postgres' ? { url: target } : { dataDir: target });
-    let database: DougongDatabase = await open();
+    const database: DougongDatabase = await open();
     const t0 = performance.now();
     await migrateSystem(database.db);
     const store = new AppStore(database.db);
@@ -131,7 +131,6 @@ export async function runRecordsBench(options: RecordsBenchOptions): Promise<voi
       `  [${kind}] load, 50 connections, ${options.seconds} s: get  API ${results['api-get']!.toFixed(0)} req/s vs bare ${results['bare-get']!.toFixed(0)} req/s → ${fraction('get')}% (goal ≥ 50%)`,
     );
     if (kind === 'postgres') await database.close();
-    else database = await open().then(async (d) => (await d.close(), d));
   } finally {
     await cleanup();
   }
