@@ -1,0 +1,302 @@
+import type { EvalContext, OpEnv } from '../core/eval-context.js';
+import { makeEnv } from '../core/eval-env.js';
+import { guardArray } from '../core/iteration-guard.js';
+import { argsOf, isLogic, operatorOf, truthy } from '../core/json-value.js';
+import { assertSafeKeys, assertSafePath } from '../core/path-guard.js';
+import { RuleError } from '../core/rule-error.js';
+import { resolveLimits } from '../core/rule-limits.js';
+import { validateRule } from '../core/rule-validator.js';
+import { isPlatformOp, PLATFORM_OPS } from '../ops/platform-ops.js';
+import { lookupVar, type SpecialFormName, STANDARD_OPS, type StandardOpName } from '../ops/standard-ops.js';
+
+/** A compiled rule node: the current scope and the evaluation environment in, a value out. */
+type Node = (data: unknown, env: OpEnv) => unknown;
+
+/** A rule compiled once into closures; call it like the interpreter. */
+export type CompiledRule = (data: unknown, ctx?: EvalContext) => unknown;
+
+type Loose = number;
+type Builder = (args: readonly unknown[]) => Node;
+
+function compileArgs(args: readonly unknown[]): Node[] {
+  return args.map(compileNode);
+}
+
+/** Mirrors json-logic-js's special forms, which evaluate their arguments lazily. */
+const SPECIAL: Record<SpecialFormName, Builder> = {
+  if: (args) => compileIf(compileArgs(args)),
+  '?:': (args) => compileIf(compileArgs(args)),
+  and: (args) => {
+    const parts = compileArgs(args);
+    return (data, env) => {
+      let current: unknown;
+      for (const part of parts) {
+        current = part(data, env);
+        if (!truthy(current)) return current;
+      }
+      return current;
+    };
+  },
+  or: (args) => {
+    const parts = compileArgs(args);
+    return (data, env) => {
+      let current: unknown;
+      for (const part of parts) {
+        current = part(data, env);
+        if (truthy(current)) return current;
+      }
+      return current;
+    };
+  },
+  filter: (args) => {
+    const [source, scoped] = scopedParts(args);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      if (!Array.isArray(items)) return [];
+      return items.filter((item) => truthy(scoped(item, env)));
+    };
+  },
+  map: (args) => {
+    const [source, scoped] = scopedParts(args);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      if (!Array.isArray(items)) return [];
+      return items.map((item) => scoped(item, env));
+    };
+  },
+  reduce: (args) => {
+    const [source, scoped] = scopedParts(args);
+    const initial = args[2] === undefined ? null : compileNode(args[2]);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      const start = initial === null ? null : initial(data, env);
+      if (!Array.isArray(items)) return start;
+      return items.reduce((accumulator, current) => scoped({ current, accumulator }, env), start);
+    };
+  },
+  all: (args) => {
+    const [source, scoped] = scopedParts(args);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      if (!Array.isArray(items) || !items.length) return false;
+      for (const item of items) if (!truthy(scoped(item, env))) return false;
+      return true;
+    };
+  },
+  none: (args) => {
+    const [source, scoped] = scopedParts(args);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      if (!Array.isArray(items) || !items.length) return true;
+      for (const item of items) if (truthy(scoped(item, env))) return false;
+      return true;
+    };
+  },
+  some: (args) => {
+    const [source, scoped] = scopedParts(args);
+    return (data, env) => {
+      const items = guardArray(env, source(data, env));
+      if (!Array.isArray(items) || !items.length) return false;
+      for (const item of items) if (truthy(scoped(item, env))) return true;
+      return false;
+    };
+  },
+};
+
+function scopedParts(args: readonly unknown[]): [Node, Node] {
+  return [compileNode(args[0]), compileNode(args[1])];
+}
+
+function compileIf(parts: Node[]): Node {
+  return (data, env) => {
+    let i = 0;
+    for (; i < parts.length - 1; i += 2) {
+      if (truthy(parts[i]!(data, env))) return parts[i + 1]!(data, env);
+    }
+    if (parts.length === i + 1) return parts[i]!(data, env);
+    return null;
+  };
+}
+
+/** Fast paths for the hottest standard operations; everything else goes through STANDARD_OPS. */
+function compileStandard(op: StandardOpName, args: readonly unknown[]): Node {
+  if (op === 'var') return compileVar(args);
+  const parts = compileArgs(args);
+  const [a, b] = parts;
+  if (parts.length === 2 && a && b) {
+    switch (op) {
+      case '==':
+        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == is JavaScript's loose equality
+        return (d, e) => a(d, e) == b(d, e);
+      case '!=':
+        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's != is JavaScript's loose inequality
+        return (d, e) => a(d, e) != b(d, e);
+      case '===':
+        return (d, e) => a(d, e) === b(d, e);
+      case '!==':
+        return (d, e) => a(d, e) !== b(d, e);
+      case '<':
+        return (d, e) => (a(d, e) as Loose) < (b(d, e) as Loose);
+      case '<=':
+        return (d, e) => (a(d, e) as Loose) <= (b(d, e) as Loose);
+      case '>':
+        return (d, e) => (a(d, e) as Loose) > (b(d, e) as Loose);
+      case '>=':
+        return (d, e) => (a(d, e) as Loose) >= (b(d, e) as Loose);
+      default:
+        break;
+    }
+  }
+  if (parts.length === 1 && a) {
+    if (op === '!') return (d, e) => !truthy(a(d, e));
+    if (op === '!!') return (d, e) => truthy(a(d, e));
+  }
+  const impl = STANDARD_OPS[op];
+  if (op === 'merge')
+    return (d, e) =>
+      guardArray(
+        e,
+        impl(
+          e,
+          d,
+          parts.map((p) => p(d, e)),
+        ),
+      );
+  if (op === 'missing') {
+    return (d, e) =>
+      impl(
+        e,
+        d,
+        parts.map((p) => assertSafeKeys(p(d, e))),
+      );
+  }
+  if (op === 'missing_some') {
+    return (d, e) =>
+      impl(
+        e,
+        d,
+        parts.map((p, i) => (i === 1 ? assertSafeKeys(p(d, e)) : p(d, e))),
+      );
+  }
+  return (d, e) =>
+    impl(
+      e,
+      d,
+      parts.map((p) => p(d, e)),
+    );
+}
+
+function compileVar(args: readonly unknown[]): Node {
+  const [pathArg, defaultArg] = args;
+  const fallback = defaultArg === undefined ? undefined : compileNode(defaultArg);
+  const isLiteralPath = pathArg === null || typeof pathArg !== 'object';
+  if (isLiteralPath && fallback === undefined) {
+    if (pathArg === undefined || pathArg === '' || pathArg === null) return (data) => data;
+    const segments = String(pathArg).split('.');
+    if (segments.length === 1) {
+      const key = segments[0]!;
+      return (data) => {
+        if (data === null || data === undefined) return null;
+        const value = (data as Record<string, unknown>)[key];
+        return value === undefined ? null : value;
+      };
+    }
+    return (data) => {
+      let current = data;
+      for (const segment of segments) {
+        if (current === null || current === undefined) return null;
+        current = (current as Record<string, unknown>)[segment];
+        if (current === undefined) return null;
+      }
+      return current;
+    };
+  }
+  const path = compileNode(pathArg);
+  return (data, env) => lookupVar(data, assertSafePath(path(data, env)), fallback?.(data, env));
+}
+
+const RECORD_READERS = new Set(['var', 'missing', 'missing_some', 'old', 'new', 'changed']);
+
+/** True for a subtree that reads neither the record nor the scope (e.g. `date_add(today, -7, day)`). */
+function readsNoData(node: unknown): boolean {
+  if (Array.isArray(node)) return node.every(readsNoData);
+  if (!isLogic(node)) return true;
+  const op = operatorOf(node);
+  return !RECORD_READERS.has(op) && argsOf(node).every(readsNoData);
+}
+
+/**
+ * Compiles a node; a logic subtree that reads no data depends only on the context, so its value is
+ * memoised per context object (results are primitives or fresh copies, so sharing is safe).
+ */
+function compileNode(logic: unknown): Node {
+  const node = compileNodeUncached(logic);
+  if (!isLogic(logic) || !readsNoData(logic)) return node;
+  const memo = new WeakMap<object, { value: unknown }>();
+  return (data, env) => {
+    const hit = memo.get(env.ctx);
+    if (hit)
+      return typeof hit.value === 'object' && hit.value !== null ? structuredClone(hit.value) : hit.value;
+    const value = node(data, env);
+    memo.set(env.ctx, { value });
+    return typeof value === 'object' && value !== null ? structuredClone(value) : value;
+  };
+}
+
+function compileNodeUncached(logic: unknown): Node {
+  if (Array.isArray(logic)) {
+    const items = logic.map(compileNode);
+    return (data, env) => items.map((item) => item(data, env));
+  }
+  if (!isLogic(logic)) return () => logic;
+  const op = operatorOf(logic);
+  const args = argsOf(logic);
+  if (Object.hasOwn(SPECIAL, op)) return SPECIAL[op as SpecialFormName](args);
+  if (Object.hasOwn(STANDARD_OPS, op)) return compileStandard(op as StandardOpName, args);
+  if (isPlatformOp(op)) {
+    const impl = PLATFORM_OPS[op].impl;
+    const parts = compileArgs(args);
+    const [a, b] = parts;
+    if (parts.length === 0) return (data, env) => impl(env, data, []);
+    if (parts.length === 1 && a) return (data, env) => impl(env, data, [a(data, env)]);
+    if (parts.length === 2 && a && b) return (data, env) => impl(env, data, [a(data, env), b(data, env)]);
+    return (data, env) =>
+      impl(
+        env,
+        data,
+        parts.map((p) => p(data, env)),
+      );
+  }
+  throw new RuleError('unknown_operator', JSON.stringify(op));
+}
+
+const cache = new WeakMap<object, Node>();
+
+function compiledNode(rule: unknown, ctx: EvalContext | undefined): Node {
+  if (typeof rule !== 'object' || rule === null) return () => rule;
+  const custom = ctx?.limits !== undefined;
+  const cached = custom ? undefined : cache.get(rule);
+  if (cached) return cached;
+  validateRule(rule, resolveLimits(ctx?.limits));
+  const node = compileNode(rule);
+  if (!custom) cache.set(rule, node);
+  return node;
+}
+
+/**
+ * Compiles a rule once into nested closures (no `eval`, no `new Function`) and caches it by object
+ * identity. The result agrees exactly with {@link interpret}, JavaScript coercions included.
+ *
+ * @example
+ * const isBig = compileRule({ '>': [{ var: 'amount' }, 1000] });
+ * isBig({ amount: 1500 }) // true
+ */
+export function compileRule(rule: unknown, ctx?: EvalContext): CompiledRule {
+  const node = compiledNode(rule, ctx);
+  return (data, evalCtx) => node(data, makeEnv(data, evalCtx ?? ctx));
+}
+
+/** Evaluates a rule with the compiled backend (compiling and caching it on first use). */
+export function evaluateRule(rule: unknown, data: unknown, ctx?: EvalContext): unknown {
+  return compiledNode(rule, ctx)(data, makeEnv(data, ctx));
+}

@@ -1,0 +1,160 @@
+import { sql } from 'kysely';
+import type { SpecialFormName, StandardOpName } from '../ops/standard-ops.js';
+import { and, type Bool, not, or, splitNull, truthOf } from './sql-bool.js';
+import type { SqlCompiler } from './sql-compiler.js';
+import { expr, lit, nonNull, notInSql, type SqlExpr, type SqlVal, textParam } from './sql-value.js';
+
+/** Compiles one operation in value position. `paths` are the arguments' JSON pointers. */
+export type SqlHandler = (
+  c: SqlCompiler,
+  args: readonly unknown[],
+  paths: readonly string[],
+  opPath: string,
+) => SqlVal;
+
+/** A condition as an operand (a boolean that is never NULL). */
+export const boolVal = (value: Bool): SqlVal =>
+  typeof value === 'boolean' ? lit(value) : expr('boolean', value, false);
+
+const values = (
+  c: SqlCompiler,
+  args: readonly unknown[],
+  paths: readonly string[],
+  opPath: string,
+  min = 2,
+) => {
+  const out: SqlVal[] = args.map((a, i) => c.value(a, paths[i] ?? opPath));
+  while (out.length < min) out.push(lit(undefined));
+  return out;
+};
+
+const rejected =
+  (what: string): SqlHandler =>
+  (_c, _a, _p, opPath) => {
+    throw notInSql(`${what} over field values`, opPath);
+  };
+
+const isBooleanVal = (v: SqlVal) =>
+  v.lit ? typeof v.value === 'boolean' : v.cls === 'boolean' && !v.nullable;
+
+function logical(kind: 'and' | 'or'): SqlHandler {
+  return (c, args, paths, opPath) => {
+    const vals = values(c, args, paths, opPath, 0);
+    if (vals.length === 0 || !vals.every(isBooleanVal)) {
+      throw notInSql(`${kind} used as a value (it returns an operand, not a boolean)`, opPath);
+    }
+    const parts = vals.map(truthOf);
+    return boolVal(kind === 'and' ? and(parts) : or(parts));
+  };
+}
+
+const ifValue: SqlHandler = (c, args, paths, opPath) => {
+  const branches = args.map((a, i) =>
+    i % 2 === 1 || i === args.length - 1 ? c.value(a, paths[i] ?? opPath) : null,
+  );
+  if (args.length % 2 === 0 || !branches.every((b) => b === null || isBooleanVal(b))) {
+    throw notInSql('if used as a non-boolean value', opPath);
+  }
+  const op = opPath.slice(opPath.lastIndexOf('/') + 1);
+  return boolVal(c.truth({ [op]: args as unknown[] }, opPath.slice(0, opPath.lastIndexOf('/'))));
+};
+
+/**
+ * `in` as json-logic-js defines it: `b.indexOf(a) !== -1` when b is an array or string, else false.
+ * Supported: a field in a literal list or literal string, a literal in a multi-select or text field.
+ */
+const inHandler: SqlHandler = (c, args, paths, opPath) => {
+  const [a, b] = values(c, args, paths, opPath);
+  if (!a || !b) throw notInSql('in', opPath);
+  if (b.lit) {
+    const list = b.value;
+    if (!list || typeof (list as { indexOf?: unknown }).indexOf === 'undefined') return lit(false);
+    if (a.lit) return lit((list as unknown[]).indexOf(a.value) !== -1);
+    if (Array.isArray(list)) {
+      const whenNull = list.indexOf(null) !== -1;
+      const hit = list.map((item) =>
+        item === null ? false : c.compare('seq', nonNull(a), lit(item), opPath),
+      );
+      return boolVal(splitNull(a, whenNull, or(hit)));
+    }
+    // b is a literal string: String(a) is searched in it.
+    const hay = list as string;
+    const whenNull = hay.indexOf('null') !== -1;
+    const needle = textOf(a, opPath);
+    return boolVal(splitNull(a, whenNull, sql`(strpos(${textParam(hay, opPath)}, ${needle}) > 0)`));
+  }
+  if (!a.lit) throw notInSql('in with field values on both sides', opPath);
+  if (b.cls === 'textArray') {
+    if (typeof a.value !== 'string') return lit(false);
+    return boolVal(splitNull(b, false, sql`coalesce(${textParam(a.value, opPath)} = ANY(${b.sql}), false)`));
+  }
+  const hay = textOf(b, opPath);
+  const needle = String(a.value);
+  return boolVal(
+    splitNull(b, false, sql`(${hay} <> '' AND strpos(${hay}, ${textParam(needle, opPath)}) > 0)`),
+  );
+};
+
+/** The SQL text that equals the interpreter's string for a text-like expression. */
+export function textOf(x: SqlExpr, path: string) {
+  switch (x.cls) {
+    case 'text':
+      return x.sql;
+    case 'uuid':
+      return sql`(${x.sql})::text`;
+    case 'decimal':
+      if (!x.exactText) throw notInSql('text of a computed decimal', path);
+      return sql`(${x.sql})::text`;
+    default:
+      throw notInSql(`text operation on a ${x.cls} value`, path);
+  }
+}
+
+function comparison(build: (v: SqlVal[], c: SqlCompiler, at: string) => Bool): SqlHandler {
+  return (c, args, paths, opPath) => boolVal(build(values(c, args, paths, opPath), c, opPath));
+}
+
+const lessThan = (op: 'lt' | 'le') =>
+  comparison(([a, b, third], c, at) => {
+    const first = c.compare(op, a!, b!, at);
+    if (third === undefined || (third.lit && third.value === undefined)) return first;
+    return and([first, c.compare(op, b!, third, at)]);
+  });
+
+/** Every JsonLogic standard operation and special form in value position. */
+export const STANDARD_SQL: Record<StandardOpName | SpecialFormName, SqlHandler> = {
+  '==': comparison(([a, b], c, at) => c.compare('eq', a!, b!, at)),
+  '!=': comparison(([a, b], c, at) => not(c.compare('eq', a!, b!, at))),
+  '===': comparison(([a, b], c, at) => c.compare('seq', a!, b!, at)),
+  '!==': comparison(([a, b], c, at) => not(c.compare('seq', a!, b!, at))),
+  '<': lessThan('lt'),
+  '<=': lessThan('le'),
+  '>': comparison(([a, b], c, at) => c.compare('lt', b!, a!, at)),
+  '>=': comparison(([a, b], c, at) => c.compare('le', b!, a!, at)),
+  '!': (c, args, paths, opPath) => boolVal(not(c.truth(args[0], paths[0] ?? opPath))),
+  '!!': (c, args, paths, opPath) => boolVal(c.truth(args[0], paths[0] ?? opPath)),
+  in: inHandler,
+  and: logical('and'),
+  or: logical('or'),
+  if: ifValue,
+  '?:': ifValue,
+  var: rejected('var'), // handled by the compiler before dispatch
+  '%': rejected('%'),
+  cat: rejected('cat'),
+  substr: rejected('substr'),
+  '+': rejected('+'),
+  '*': rejected('*'),
+  '-': rejected('-'),
+  '/': rejected('/'),
+  min: rejected('min'),
+  max: rejected('max'),
+  merge: rejected('merge'),
+  missing: rejected('missing'),
+  missing_some: rejected('missing_some'),
+  filter: rejected('filter'),
+  map: rejected('map'),
+  reduce: rejected('reduce'),
+  all: rejected('all'),
+  none: rejected('none'),
+  some: rejected('some'),
+};
