@@ -11,11 +11,12 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
   '@dougong/schema': { allowed: [], pure: true },
   '@dougong/rules': { allowed: [], pure: true },
+  '@dougong/access': { allowed: ['@dougong/schema'], pure: true },
   '@dougong/template-sales': { allowed: ['@dougong/schema'], pure: true },
-  '@dougong/db': { allowed: ['@dougong/schema', '@dougong/rules'], pure: false },
-  '@dougong/server': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/db'], pure: false },
+  '@dougong/db': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access'], pure: false },
+  '@dougong/server': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db'], pure: false },
   '@dougong/server-app': {
-    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/db', '@dougong/server', '@dougong/template-sales'],
+    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db', '@dougong/server', '@dougong/template-sales'],
     pure: false,
   },
 };

@@ -46,6 +46,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     onConstructorPoisoning: 'error',
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   });
+  // JSON only: Fastify's default text/plain parser would hand raw strings to the routes.
+  app.removeContentTypeParser('text/plain');
   const ctx = createContext(options.database, options.now);
   installErrorHandling(app);
   installSecurityHeaders(app);

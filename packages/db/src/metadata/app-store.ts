@@ -10,7 +10,8 @@ import {
 } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
 import { type ArchivedState, planMigration } from '../planner/migration-planner.js';
-import { applyPlan, checkPlan } from '../planner/plan-executor.js';
+import { checkPlan } from '../planner/plan-checker.js';
+import { applyPlan } from '../planner/plan-executor.js';
 import type { MigrationPlan, StepCheck } from '../planner/plan-types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: system tables by name
@@ -272,15 +273,24 @@ export class AppStore {
   }
 
   private async archivedState(trx: Db, key: string): Promise<ArchivedState> {
-    const { rows } = await sql<{ entity_id: string; column_name: string; definition: unknown }>`
-      select entity_id, column_name, definition from dougong.archived_columns where app_key = ${key}`.execute(
-      trx,
-    );
+    // Oldest first, so the latest archive of a field wins.
+    const { rows } = await sql<{
+      entity_id: string;
+      field_id: string;
+      column_name: string;
+      definition: unknown;
+    }>`
+      select entity_id, field_id, column_name, definition from dougong.archived_columns where app_key = ${key}
+      order by archived_in_version, archived_at`.execute(trx);
     const tables = new Map<string, Entity>();
-    const columns = new Map<string, Field>();
+    const columns = new Map<string, { column: string; definition: Field }>();
     for (const row of rows) {
       if (row.column_name === '*') tables.set(row.entity_id, parseJson<Entity>(row.definition));
-      else columns.set(`${row.entity_id}/${row.column_name}`, parseJson<Field>(row.definition));
+      else
+        columns.set(`${row.entity_id}/${row.field_id}`, {
+          column: row.column_name,
+          definition: parseJson<Field>(row.definition),
+        });
     }
     return { tables, columns };
   }

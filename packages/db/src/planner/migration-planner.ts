@@ -13,8 +13,11 @@ import type { ColumnSpec, MigrationPlan, PlanStep, StepText } from './plan-types
 export interface ArchivedState {
   /** Archived entities by entity id. */
   tables: ReadonlyMap<string, Entity>;
-  /** Archived columns by `entityId/columnName`, with the field definition they had. */
-  columns: ReadonlyMap<string, Field>;
+  /**
+   * Archived columns by `entityId/fieldId`: the column a field was most recently archived to (e.g.
+   * `f_note__v5`) with the definition it had, so re-adding the field brings its values back.
+   */
+  columns: ReadonlyMap<string, { column: string; definition: Field }>;
 }
 
 /** An empty {@link ArchivedState}. */
@@ -59,6 +62,8 @@ export function planMigration(
   // Parents before children, so a child table's parent exists when it is created.
   const ordered = [...to.entities].sort((a, b) => Number(a.kind === 'child') - Number(b.kind === 'child'));
   const indexSteps: PlanStep[] = [];
+  // Columns archived and replaced by a new one: their indexes followed the rename and must be rebuilt.
+  const replaced = new Set<string>();
 
   for (const entity of ordered) {
     const table = physicalNames.table(entity.id);
@@ -89,7 +94,9 @@ export function planMigration(
         }
       }
     } else {
-      steps.push(...fieldSteps(previous, entity, to, from ?? to, archived));
+      const changes = fieldSteps(previous, entity, to, from ?? to, archived);
+      steps.push(...changes);
+      for (const column of replacedColumns(changes)) replaced.add(`${table}/${column}`);
       if (previous.key !== entity.key || JSON.stringify(previous.label) !== JSON.stringify(entity.label)) {
         steps.push({
           kind: 'metadataOnly',
@@ -100,7 +107,11 @@ export function planMigration(
     }
     const before = previous ? desiredIndexes(from ?? to, previous) : new Map();
     const after = desiredIndexes(to, entity);
-    for (const [name, index] of after) if (!before.has(name)) indexSteps.push({ kind: 'createIndex', index });
+    for (const [name, index] of after) {
+      const rebuild = before.has(name) && index.columns.some((c) => replaced.has(`${table}/${c.column}`));
+      if (rebuild) indexSteps.push({ kind: 'dropIndex', name, table: index.table });
+      if (!before.has(name) || rebuild) indexSteps.push({ kind: 'createIndex', index });
+    }
     for (const [name, index] of before)
       if (!after.has(name)) indexSteps.push({ kind: 'dropIndex', name, table: index.table });
   }
@@ -149,12 +160,14 @@ function fieldSteps(
     const toType = columnTypeOf(field, to);
     let old = oldFields.get(field.id);
     if (!old) {
-      const archivedField = archived.columns.get(`${entity.id}/${column}`);
-      if (archivedField && toType !== null) {
+      const archivedColumn = archived.columns.get(`${entity.id}/${field.id}`);
+      if (archivedColumn && toType !== null) {
+        const archivedField = archivedColumn.definition;
         steps.push({
           kind: 'restoreColumn',
           entityId: entity.id,
           table,
+          archivedColumn: archivedColumn.column,
           column: { fieldId: field.id, column, sqlType: columnTypeOf(archivedField, from) ?? toType },
         });
         old = archivedField;
@@ -241,6 +254,22 @@ function fieldSteps(
     });
   }
   return steps;
+}
+
+/**
+ * True when a conversion moves the old values to an archived column and fills a new one: whenever the
+ * field type or the SQL type changes, so the values as entered are never lost.
+ */
+export function replacesColumn(step: Extract<PlanStep, { kind: 'convertColumn' }>): boolean {
+  return step.fromType !== step.toType || step.from.type !== step.to.type;
+}
+
+function replacedColumns(steps: PlanStep[]): string[] {
+  const archived = new Set(steps.flatMap((s) => (s.kind === 'archiveColumn' ? [s.column] : [])));
+  return steps.flatMap((s) => {
+    if (s.kind === 'convertColumn') return replacesColumn(s) ? [s.column] : [];
+    return s.kind === 'addColumn' && archived.has(s.column.column) ? [s.column.column] : [];
+  });
 }
 
 /** True when a field change can make stored values invalid or need converting. */

@@ -1,120 +1,17 @@
 import { type AppDocument, columnTypeOf, type Field, physicalNames } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
 import { computeFormula } from '../records/formula.js';
-import { decodeValue, encodeValue } from '../records/value-codec.js';
-import type { IndexSpec, MigrationPlan, PlanStep, StepCheck } from './plan-types.js';
-import { conversionSupported, convertStoredValue } from './value-conversion.js';
+import { decodeValue } from '../records/value-codec.js';
+import { type PlanContext, SCAN_BATCH, scanColumn, tableRef } from './column-scan.js';
+import { replacesColumn } from './migration-planner.js';
+import type { IndexSpec, MigrationPlan, PlanStep } from './plan-types.js';
+import { convertStoredValue } from './value-conversion.js';
+
+export type { PlanContext } from './column-scan.js';
+export { checkPlan } from './plan-checker.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: app tables are created at run time
 type Db = Kysely<any>;
-
-/** Rows read per round trip when a step must look at every value. */
-const SCAN_BATCH = 5000;
-const SAMPLE_LIMIT = 50;
-
-/** Context of checking or applying a plan. */
-export interface PlanContext {
-  doc: AppDocument;
-  timeZone: string;
-  now: Date;
-}
-
-const tableRef = (doc: AppDocument, table: string) => sql.id(physicalNames.schema(doc.key), table);
-
-/**
- * Checks every step against live data without changing anything: conversions value by value, new unique
- * indexes for duplicates, archived fields for how much data they hold. Blocking results stop publishing.
- */
-export async function checkPlan(db: Db, plan: MigrationPlan, ctx: PlanContext): Promise<StepCheck[]> {
-  const checks: StepCheck[] = [];
-  // Tables this plan creates hold no data yet (and do not exist until it is applied).
-  const created = new Set(plan.steps.flatMap((s) => (s.kind === 'createTable' ? [s.table] : [])));
-  for (const [index, step] of plan.steps.entries()) {
-    const table = step.kind === 'createIndex' ? step.index.table : 'table' in step ? step.table : undefined;
-    if (table && created.has(table)) continue;
-    const check = await checkStep(db, step, index, ctx);
-    if (check) checks.push(check);
-  }
-  return checks;
-}
-
-async function checkStep(
-  db: Db,
-  step: PlanStep,
-  index: number,
-  ctx: PlanContext,
-): Promise<StepCheck | undefined> {
-  switch (step.kind) {
-    case 'convertColumn': {
-      if (!conversionSupported(step.from, step.to)) {
-        const total = await countRows(db, ctx.doc, step.table, step.column);
-        return {
-          step: index,
-          blocking: true,
-          failing: total,
-          recordIds: [],
-          message: {
-            'zh-CN': `字段类型 ${step.from.type} 不能转换为 ${step.to.type}`,
-            en: `A ${step.from.type} field cannot be converted to ${step.to.type}`,
-          },
-        };
-      }
-      let failing = 0;
-      const samples: Array<{ id: string; value: unknown; reason: string }> = [];
-      await scanColumn(db, ctx.doc, step.table, step.column, (id, raw) => {
-        const result = convertStoredValue(raw, step.from, step.to, ctx);
-        if (!result.ok) {
-          failing += 1;
-          if (samples.length < SAMPLE_LIMIT)
-            samples.push({ id, value: decodeValue(step.from, raw, ctx.timeZone), reason: result.reason });
-        }
-      });
-      if (failing === 0) return undefined;
-      return {
-        step: index,
-        blocking: true,
-        failing,
-        recordIds: samples.map((s) => s.id),
-        samples,
-        message: {
-          'zh-CN': `${failing} 条记录的值无法转换`,
-          en: `${failing} record(s) have values that cannot be converted`,
-        },
-      };
-    }
-    case 'createIndex': {
-      if (!step.index.unique) return undefined;
-      const duplicates = await findDuplicates(db, ctx.doc, step.index);
-      if (duplicates.length === 0) return undefined;
-      return {
-        step: index,
-        blocking: true,
-        failing: duplicates.length,
-        recordIds: duplicates.slice(0, SAMPLE_LIMIT),
-        message: {
-          'zh-CN': `${duplicates.length} 条记录存在重复值`,
-          en: `${duplicates.length} record(s) share a value that must be unique`,
-        },
-      };
-    }
-    case 'archiveColumn': {
-      const count = await countRows(db, ctx.doc, step.table, step.column);
-      if (count === 0) return undefined;
-      return {
-        step: index,
-        blocking: false,
-        failing: count,
-        recordIds: [],
-        message: {
-          'zh-CN': `${count} 条记录在该字段有值，数据将保留并隐藏`,
-          en: `${count} record(s) hold values in this field; they are kept, hidden`,
-        },
-      };
-    }
-    default:
-      return undefined;
-  }
-}
 
 /** Applies a checked plan. Call inside the same transaction that stores the new metadata. */
 export async function applyPlan(db: Db, plan: MigrationPlan, ctx: PlanContext): Promise<void> {
@@ -167,7 +64,10 @@ async function applyStep(db: Db, step: PlanStep, ctx: PlanContext, version: numb
       );
       return;
     case 'restoreColumn':
-      await sql`delete from dougong.archived_columns where app_key = ${doc.key} and entity_id = ${step.entityId} and column_name = ${step.column.column}`.execute(
+      await sql`alter table ${tableRef(doc, step.table)} rename column ${sql.id(step.archivedColumn)} to ${sql.id(step.column.column)}`.execute(
+        db,
+      );
+      await sql`delete from dougong.archived_columns where app_key = ${doc.key} and entity_id = ${step.entityId} and column_name = ${step.archivedColumn}`.execute(
         db,
       );
       return;
@@ -221,7 +121,10 @@ async function convertColumn(
 ) {
   const table = tableRef(ctx.doc, step.table);
   let source = step.column;
-  if (step.fromType !== step.toType) {
+  // A new field type keeps the old values in an archived column, even when the SQL type is the same
+  // (text to single select replaces labels by option ids); see `replacesColumn`.
+  const archive = replacesColumn(step);
+  if (archive) {
     // Keep the old values: the old column is archived under a versioned name, a new one takes its place.
     source = `${step.column}__v${version}`;
     await sql`alter table ${table} rename column ${sql.id(step.column)} to ${sql.id(source)}`.execute(db);
@@ -236,10 +139,7 @@ async function convertColumn(
   await scanColumn(db, ctx.doc, step.table, source, async (id, raw) => {
     const result = convertStoredValue(raw, step.from, step.to, ctx);
     if (!result.ok) throw new Error(`conversion of ${id} failed after its check passed: ${result.reason}`);
-    if (
-      step.fromType !== step.toType ||
-      JSON.stringify(result.value) !== JSON.stringify(decodeValue(step.to, raw, ctx.timeZone))
-    ) {
+    if (archive || JSON.stringify(result.value) !== JSON.stringify(decodeValue(step.to, raw, ctx.timeZone))) {
       changed.push({ id, value: result.value });
       if (changed.length >= 1000) await flush();
     }
@@ -294,46 +194,6 @@ async function writeValues(
     from jsonb_to_recordset(cast(${payload} as jsonb)) as x(id uuid, value jsonb) where t.id = x.id`.execute(
     db,
   );
-}
-
-async function scanColumn(
-  db: Db,
-  doc: AppDocument,
-  table: string,
-  column: string,
-  visit: (id: string, raw: unknown) => void | Promise<void>,
-): Promise<void> {
-  let last = '00000000-0000-0000-0000-000000000000';
-  for (;;) {
-    const { rows } = await sql<{
-      id: string;
-      v: unknown;
-    }>`select id, ${sql.id(column)} as v from ${tableRef(doc, table)}
-      where ${sql.id(column)} is not null and id > ${last} order by id limit ${SCAN_BATCH}`.execute(db);
-    for (const row of rows) await visit(row.id, row.v);
-    if (rows.length < SCAN_BATCH) return;
-    last = rows[rows.length - 1]!.id;
-  }
-}
-
-async function countRows(db: Db, doc: AppDocument, table: string, column: string): Promise<number> {
-  const { rows } = await sql<{
-    n: number;
-  }>`select count(*)::int as n from ${tableRef(doc, table)} where ${sql.id(column)} is not null`.execute(db);
-  return rows[0]?.n ?? 0;
-}
-
-async function findDuplicates(db: Db, doc: AppDocument, index: IndexSpec): Promise<string[]> {
-  const cols = index.columns.map((c) => sql.id(c.column));
-  const { rows } = await sql<{
-    ids: string[];
-  }>`select array_agg(id::text order by id) as ids from ${tableRef(doc, index.table)}
-    where deleted_at is null and ${sql.join(
-      cols.map((c) => sql`${c} is not null`),
-      sql` and `,
-    )}
-    group by ${sql.join(cols)} having count(*) > 1 limit 1000`.execute(db);
-  return rows.flatMap((r) => r.ids);
 }
 
 async function createIndex(db: Db, doc: AppDocument, index: IndexSpec): Promise<void> {

@@ -29,7 +29,14 @@ export type PlanStep =
   | { kind: 'restoreTable'; entityId: string; table: string }
   | { kind: 'archiveTable'; entityId: string; table: string; definition: Entity }
   | { kind: 'addColumn'; entityId: string; table: string; column: ColumnSpec }
-  | { kind: 'restoreColumn'; entityId: string; table: string; column: ColumnSpec }
+  | {
+      kind: 'restoreColumn';
+      entityId: string;
+      table: string;
+      /** The archived column (`f_<id>__v<n>`) renamed back to `column.column`. */
+      archivedColumn: string;
+      column: ColumnSpec;
+    }
   | {
       kind: 'archiveColumn';
       entityId: string;

@@ -33,9 +33,11 @@ export function compileFilter(
     return compileRuleToSql(filter, { fields: filterFields(model), timeZone, now, tableAlias: alias });
   } catch (error) {
     if (error instanceof RuleError) {
-      throw new DougongError('INVALID_FILTER', undefined, [
-        { path: `/filter${error.path ?? ''}`, message: error.message },
-      ]);
+      // The rule engine's message ends with " at <path>"; the detail carries the path on its own.
+      const where = error.path === undefined ? '' : ` at ${error.path === '' ? '/' : error.path}`;
+      const message =
+        where && error.message.endsWith(where) ? error.message.slice(0, -where.length) : error.message;
+      throw new DougongError('INVALID_FILTER', undefined, [{ path: `/filter${error.path ?? ''}`, message }]);
     }
     throw error;
   }

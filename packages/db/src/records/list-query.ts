@@ -1,4 +1,10 @@
-import { DougongError, type EntityModel } from '@dougong/schema';
+import {
+  checkPayloadSafety,
+  DougongError,
+  type EntityModel,
+  isIsoDate,
+  parseIsoDatetime,
+} from '@dougong/schema';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { orderColumns } from '../planner/index-plan.js';
 
@@ -6,6 +12,8 @@ import { orderColumns } from '../planner/index-plan.js';
 export interface SortTerm {
   key: string;
   column: string;
+  /** SQL type of the column (from the field registry), for casting cursor values. */
+  sqlType: string;
   desc: boolean;
 }
 
@@ -21,7 +29,7 @@ export function parseSort(model: EntityModel, sort: string | undefined): SortTer
       const info = model.columnsByKey.get(key);
       if (!info)
         throw new DougongError('INVALID_SORT', undefined, [{ path: '/sort', message: `unknown key ${key}` }]);
-      return { key, column: info.column, desc: k.desc ?? false };
+      return { key, column: info.column, sqlType: info.sqlType, desc: k.desc ?? false };
     });
   }
   const parts = sort.split(',').map((p) => p.trim());
@@ -45,7 +53,7 @@ export function parseSort(model: EntityModel, sort: string | undefined): SortTer
         { path: `/sort/${i}`, message: `"${key}" appears twice` },
       ]);
     seen.add(key);
-    return { key, column: info.column, desc };
+    return { key, column: info.column, sqlType: info.sqlType, desc };
   });
 }
 
@@ -68,14 +76,10 @@ export function decodeCursor(cursor: string, terms: SortTerm[]): unknown[] {
     if (cursor.length > 4096) throw new Error('too long');
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(values) || values.length !== terms.length + 1) throw new Error('shape');
-    if (
-      values.some(
-        (v) => v !== null && typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean',
-      )
-    )
-      throw new Error('type');
-    if (typeof values[values.length - 1] !== 'string' || !/^[0-9a-f-]{36}$/.test(values[values.length - 1]))
-      throw new Error('id');
+    // Every value must fit its column's type, or casting it would fail in SQL (a 500, not a 400).
+    if (!terms.every((t, i) => values[i] === null || fitsType(t.sqlType, values[i]))) throw new Error('type');
+    if (!fitsType('uuid', values[values.length - 1])) throw new Error('id');
+    if (checkPayloadSafety(values).length > 0) throw new Error('text');
     return values;
   } catch {
     throw new DougongError('INVALID_CURSOR', undefined, [
@@ -88,20 +92,11 @@ export function decodeCursor(cursor: string, terms: SortTerm[]): unknown[] {
  * The keyset predicate "after this row" for an ORDER BY with NULLs sorting last ascending (first
  * descending), PostgreSQL's default. Values are bound parameters cast to the column's type.
  */
-export function afterCursor(
-  model: EntityModel,
-  terms: SortTerm[],
-  values: unknown[],
-  alias: string,
-): Expression<SqlBool> {
+export function afterCursor(terms: SortTerm[], values: unknown[], alias: string): Expression<SqlBool> {
   const columns = orderColumns(terms.map((t) => ({ column: t.column, desc: t.desc })));
-  const typeOf = (column: string) => {
-    if (column === 'id') return 'uuid';
-    for (const info of model.columnsByKey.values()) if (info.column === column) return info.sqlType;
-    return 'text';
-  };
+  const types = [...terms.map((t) => t.sqlType), 'uuid'];
   const ref = (column: string) => sql.ref(`${alias}.${column}`);
-  const val = (i: number) => sql`cast(${values[i] as string} as ${sql.raw(typeOf(columns[i]!.column))})`;
+  const val = (i: number) => sql`cast(${String(values[i])} as ${sql.raw(types[i]!)})`;
   const disjuncts: RawBuilder<unknown>[] = [];
   for (let i = 0; i < columns.length; i += 1) {
     const equal = columns
@@ -121,6 +116,27 @@ export function afterCursor(
     disjuncts.map((d) => sql`(${d})`),
     sql` or `,
   )})`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** True when a cursor value can be cast to a sortable column type without a SQL error. */
+function fitsType(sqlType: string, value: unknown): boolean {
+  if (sqlType === 'uuid') return typeof value === 'string' && UUID.test(value);
+  if (sqlType === 'boolean') return typeof value === 'boolean';
+  if (sqlType === 'bigint' || sqlType === 'integer')
+    return (
+      (typeof value === 'number' && Number.isSafeInteger(value)) ||
+      (typeof value === 'string' && /^-?\d{1,19}$/.test(value))
+    );
+  if (sqlType.startsWith('numeric'))
+    return (
+      (typeof value === 'number' && Number.isFinite(value)) ||
+      (typeof value === 'string' && /^-?\d{1,38}(\.\d{1,38})?$/.test(value))
+    );
+  if (sqlType === 'date') return typeof value === 'string' && isIsoDate(value);
+  if (sqlType === 'timestamptz') return parseIsoDatetime(value) !== undefined;
+  return typeof value === 'string';
 }
 
 /** `%` and `_` in a search term match themselves. */

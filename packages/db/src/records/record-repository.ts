@@ -1,5 +1,6 @@
 import {
   type AppModel,
+  checkPayloadSafety,
   DougongError,
   type EntityModel,
   type Field,
@@ -96,7 +97,7 @@ export class RecordRepository {
     if (options.scope) predicates.push(options.scope);
     const where = sql<SqlBool>`${sql.join(predicates, sql` and `)}`;
     const pagePredicates = options.cursor
-      ? sql.join([where, afterCursor(model, terms, decodeCursor(options.cursor, terms), ALIAS)], sql` and `)
+      ? sql.join([where, afterCursor(terms, decodeCursor(options.cursor, terms), ALIAS)], sql` and `)
       : where;
     const columns = sql.join(selectColumns(model).map((c) => sql.ref(`${ALIAS}.${c}`)));
     const [{ rows }, total] = await Promise.all([
@@ -121,6 +122,9 @@ export class RecordRepository {
       throw new DougongError('BAD_REQUEST', undefined, [
         { path: '/q', message: 'must be at most 200 characters' },
       ]);
+    // PostgreSQL refuses NUL in text; refuse it here as a 400 rather than fail in SQL.
+    const unsafe = checkPayloadSafety(q)[0];
+    if (unsafe) throw new DougongError('BAD_REQUEST', undefined, [{ path: '/q', message: unsafe.message }]);
     const ids = model.entity.searchFields ?? (model.entity.titleField ? [model.entity.titleField] : []);
     const fields = ids.map((id) => model.fieldsById.get(id)).filter((f): f is Field => Boolean(f));
     if (fields.length === 0)
@@ -171,7 +175,7 @@ export class RecordRepository {
       if (seen.has(key)) continue;
       seen.add(key);
       const field = model.fieldsByKey.get(key);
-      if (!field || field.type !== 'reference') {
+      if (field?.type !== 'reference') {
         throw new DougongError('BAD_REQUEST', undefined, [
           { path: `/expand/${i}`, message: `"${key.slice(0, 64)}" is not a reference field` },
         ]);
@@ -550,7 +554,7 @@ export class RecordRepository {
     const check = async (m: EntityModel, values: Record<string, unknown>, base: string) => {
       for (const [key, value] of Object.entries(values)) {
         const field = m.fieldsByKey.get(key);
-        if (!field || field.type !== 'reference' || typeof value !== 'string') continue;
+        if (field?.type !== 'reference' || typeof value !== 'string') continue;
         const target = this.app.entitiesById.get(field.target);
         if (!target) continue;
         const { rows } = await sql<{

@@ -24,9 +24,13 @@ export function toDougongError(error: unknown): DougongError {
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new DougongError('PAYLOAD_TOO_LARGE');
+      return new DougongError('PAYLOAD_TOO_LARGE', undefined, [
+        { path: '', message: 'is larger than this endpoint accepts' },
+      ]);
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new DougongError('UNSUPPORTED_MEDIA_TYPE');
+      return new DougongError('UNSUPPORTED_MEDIA_TYPE', undefined, [
+        { path: '/headers/content-type', message: 'must be application/json' },
+      ]);
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return new DougongError('BAD_REQUEST', 'The JSON body is empty.', [{ path: '', message: 'is empty' }]);
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':

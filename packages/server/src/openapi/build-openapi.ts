@@ -42,8 +42,10 @@ function valueSchema(field: Field, app: AppModel): Json {
     };
   }
   const spec = FIELD_TYPE_REGISTRY[field.type] as { valueSchema(f: Field): Json };
+  const value = spec.valueSchema(field);
   return {
-    ...spec.valueSchema(field),
+    // A field without a value reads as null (and may be cleared with null) unless it is required.
+    ...(field.required ? value : { anyOf: [value, { type: 'null' }] }),
     description: labelFor(field.label, 'zh-CN') || undefined,
     title: labelFor(field.label, 'en') || undefined,
   };
