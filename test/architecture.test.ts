@@ -14,15 +14,37 @@ const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
   '@dougong/access': { allowed: ['@dougong/schema'], pure: true },
   '@dougong/template-sales': { allowed: ['@dougong/schema'], pure: true },
   '@dougong/db': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access'], pure: false },
-  '@dougong/server': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db'], pure: false },
+  '@dougong/server': {
+    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db'],
+    pure: false,
+  },
   '@dougong/server-app': {
-    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db', '@dougong/server', '@dougong/template-sales'],
+    allowed: [
+      '@dougong/schema',
+      '@dougong/rules',
+      '@dougong/access',
+      '@dougong/db',
+      '@dougong/server',
+      '@dougong/template-sales',
+    ],
     pure: false,
   },
 };
 
 /** Modules that do I/O or need a DOM/browser; pure packages may import none of them. */
-const IMPURE = [/^node:/, /^(fs|path|os|net|http|https|child_process|crypto|stream|url|worker_threads)$/, /^pg$/, /^@electric-sql\//, /^kysely-pglite/, /^fastify/, /^@fastify\//, /^react/, /^puppeteer/, /^playwright/, /^nodemailer/];
+const IMPURE = [
+  /^node:/,
+  /^(fs|path|os|net|http|https|child_process|crypto|stream|url|worker_threads)$/,
+  /^pg$/,
+  /^@electric-sql\//,
+  /^kysely-pglite/,
+  /^fastify/,
+  /^@fastify\//,
+  /^react/,
+  /^puppeteer/,
+  /^playwright/,
+  /^nodemailer/,
+];
 
 interface PackageInfo {
   name: string;
@@ -42,7 +64,10 @@ function packages(): PackageInfo[] {
       } catch {
         continue;
       }
-      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { name: string; dependencies?: Record<string, string> };
+      const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+        name: string;
+        dependencies?: Record<string, string>;
+      };
       out.push({ name: manifest.name, dir, deps: Object.keys(manifest.dependencies ?? {}) });
     }
   }
@@ -65,7 +90,9 @@ function sourceFiles(dir: string): string[] {
 function imports(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers: string[] = [];
-  for (const match of text.matchAll(/(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm)) {
+  for (const match of text.matchAll(
+    /(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|^import\s+['"]([^'"]+)['"]/gm,
+  )) {
     specifiers.push((match[1] ?? match[2] ?? match[3])!);
   }
   return specifiers;

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AppStore, type DougongDatabase, migrateSystem, openDatabase } from '@dougong/db';
-import { buildServer } from '@dougong/server';
+import { AppStore, type DougongDatabase, IdentityStore, migrateSystem, openDatabase } from '@dougong/db';
+import { buildServer, hashPassword } from '@dougong/server';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import pg from 'pg';
@@ -83,10 +83,18 @@ export async function runRecordsBench(options: RecordsBenchOptions): Promise<voi
 
     // 1. Latency in process: the API (inject, full request path) vs the hand-written Kysely queries.
     const app = await buildServer({ database, metadataPollMs: 0 });
+    // The API is measured as a signed-in administrator: authentication and the permission gate included.
+    await new IdentityStore(database.db).ensureFirstAdmin(await hashPassword('Bench-admin-2026'));
+    const login = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'admin', password: 'Bench-admin-2026' },
+    });
+    const cookie = String(login.headers['set-cookie']).split(';')[0]!;
     const q = handQueries(database.db);
     const hand = () => Promise.all([q.page.execute(), q.count.execute()]);
     const api = async () => {
-      const response = await app.inject({ method: 'GET', url: LIST_PATH });
+      const response = await app.inject({ method: 'GET', url: LIST_PATH, headers: { cookie } });
       if (response.statusCode !== 200)
         throw new Error(`API answered ${response.statusCode}: ${response.body.slice(0, 300)}`);
     };
@@ -115,9 +123,12 @@ export async function runRecordsBench(options: RecordsBenchOptions): Promise<voi
         const listPath = mode === 'api' ? LIST_PATH : '/list';
         const getPath = (id: string) =>
           mode === 'api' ? `/api/apps/bench/entities/deal/records/${id}` : `/get/${id}`;
-        results[`${mode}-list`] = await load(`${base}${listPath}`, options.seconds);
+        const headers = mode === 'api' ? { cookie } : {};
+        results[`${mode}-list`] = await load(`${base}${listPath}`, options.seconds, headers);
         let i = 0;
-        results[`${mode}-get`] = await load(base, options.seconds, () => getPath(ids[i++ % ids.length]!.id));
+        results[`${mode}-get`] = await load(base, options.seconds, headers, () =>
+          getPath(ids[i++ % ids.length]!.id),
+        );
       } finally {
         await child.stop();
       }
@@ -136,11 +147,17 @@ export async function runRecordsBench(options: RecordsBenchOptions): Promise<voi
   }
 }
 
-async function load(url: string, seconds: number, path?: () => string): Promise<number> {
+async function load(
+  url: string,
+  seconds: number,
+  headers: Record<string, string>,
+  path?: () => string,
+): Promise<number> {
   const result = await autocannon({
     url,
     connections: 50,
     duration: seconds,
+    headers,
     ...(path
       ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: path() }) }] }
       : {}),

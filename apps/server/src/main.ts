@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AppStore, migrateSystem, openDatabase } from '@dougong/db';
-import { buildServer } from '@dougong/server';
+import { AppStore, IdentityStore, migrateSystem, openDatabase } from '@dougong/db';
+import { buildServer, hashPassword } from '@dougong/server';
 import { readConfig } from './config.js';
 import { installTemplates } from './install-templates.js';
 
@@ -13,6 +14,16 @@ async function main(): Promise<void> {
     dataDir: config.databaseUrl ? undefined : resolve(config.dataDir, 'pglite'),
   });
   await migrateSystem(database.db);
+  // The first administrator: ADMIN_PASSWORD, or a generated password printed exactly once.
+  const generated = config.adminPassword ? undefined : randomBytes(12).toString('base64url');
+  const admin = await new IdentityStore(database.db).ensureFirstAdmin(
+    await hashPassword(config.adminPassword ?? generated!),
+  );
+  if (admin && generated) {
+    process.stdout.write(
+      `\n  First start: created user "admin" with password ${generated}\n  Sign in and change it; it is not shown again.\n\n`,
+    );
+  }
   const app = await buildServer({ database, logger: true });
   await installTemplates(new AppStore(database.db), config.installTemplates, (m) => app.log.info(m));
   app.addHook('onClose', async () => database.close());

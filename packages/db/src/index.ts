@@ -4,6 +4,17 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './dialect/open-database.js';
+export {
+  type ApiKeyInfo,
+  DEFAULT_SESSION_POLICY,
+  type Department,
+  IdentityStore,
+  type SessionInfo,
+  type SessionPolicy,
+  type User,
+  type UserGrants,
+} from './identity/identity-store.js';
+export { scopePredicate } from './identity/scope-sql.js';
 export { AppStore, type AppSummary, type AppVersion, type PlanResult } from './metadata/app-store.js';
 export { migrateSystem } from './migrations/migrate-system.js';
 export { desiredIndexes, orderColumns } from './planner/index-plan.js';
@@ -25,6 +36,7 @@ export type {
 export { convertStoredValue } from './planner/value-conversion.js';
 export { compileFilter, filterFields } from './records/filter-sql.js';
 export { computeFormula } from './records/formula.js';
+export { gateFor, OPEN_GATE, RECORD_ALIAS, type RecordGate } from './records/record-gate.js';
 export {
   type Actor,
   EXACT_COUNT_LIMIT,

@@ -43,17 +43,23 @@ function inferFields(data: unknown): { fields: SqlField[]; values: unknown[] } |
   return { fields, values };
 }
 
-/** `SELECT (<where>) AS r FROM (one typed row) AS t`. */
+/**
+ * Evaluates a rule both ways on one typed row: the default WHERE predicate (`r`: whether it selects the
+ * row, i.e. IS TRUE) and the two-valued condition (`exact`: must be a boolean, never NULL).
+ */
 async function evalOnDb(
   db: TestDatabase['db'],
   fields: readonly SqlField[],
   values: readonly unknown[],
-  where: RawBuilder<unknown>,
+  compile: (twoValued: boolean) => RawBuilder<unknown>,
 ) {
   const cols = fields.map((f, i) => sql`${values[i]}::${sql.raw(SQL_TYPES[f.kind])} AS ${sql.id(f.column)}`);
   const source = cols.length ? sql`SELECT ${sql.join(cols)}` : sql`SELECT 1 AS one`;
-  const result = await sql<{ r: boolean }>`SELECT (${where}) AS r FROM (${source}) AS t`.execute(db);
-  return result.rows[0]!.r;
+  const result = await sql<{ r: boolean; exact: boolean | null }>`SELECT (${compile(false)}) IS TRUE AS r,
+    (${compile(true)}) AS exact FROM (${source}) AS t`.execute(db);
+  const { r, exact } = result.rows[0]!;
+  expect(exact, 'the two-valued form agrees with the predicate and is never NULL').toBe(r);
+  return r;
 }
 
 describe('rules SQL conformance', () => {
@@ -77,13 +83,15 @@ describe('rules SQL conformance', () => {
         rejected++;
         continue;
       }
-      let where: RawBuilder<unknown>;
-      try {
-        where = compileRuleToSql(rule, {
+      const where = (twoValued: boolean) =>
+        compileRuleToSql(rule, {
           fields: typed.fields,
           now: NOW,
           tableAlias: 't',
+          twoValued,
         }) as RawBuilder<unknown>;
+      try {
+        where(false);
       } catch (error) {
         expect(error).toBeInstanceOf(RuleError);
         rejected++;
@@ -167,7 +175,8 @@ describe('rules SQL conformance', () => {
 
   it.each(CASES)('agrees with the interpreter: %s', async (_name, rule) => {
     const ctx = { fields: FIELDS, now: NOW, user: { id: OWNER }, tableAlias: 't' };
-    const where = compileRuleToSql(rule, ctx) as RawBuilder<unknown>;
+    const where = (twoValued: boolean) =>
+      compileRuleToSql(rule, { ...ctx, twoValued }) as RawBuilder<unknown>;
     for (const row of ROWS) {
       const record = Object.fromEntries(FIELDS.map((f, i) => [f.key, row[i]]));
       const expected = truthy(interpret(rule, record, { now: NOW, user: { id: OWNER } }));

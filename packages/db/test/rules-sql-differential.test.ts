@@ -315,11 +315,16 @@ describe('SQL backend selects exactly the interpreter-truthy rows', () => {
   it('agrees on ≥ 10,000 rule × row cases', async () => {
     const seed = Number(process.env.FC_SEED ?? Date.now() % 2 ** 31);
     const rules = fc.sample(ruleArb, { numRuns: 400, seed });
-    const accepted: { rule: unknown; where: ReturnType<typeof compileRuleToSql> }[] = [];
+    type Compiled = ReturnType<typeof compileRuleToSql>;
+    const accepted: { rule: unknown; where: Compiled; twoValued: Compiled }[] = [];
     let rejected = 0;
     for (const rule of rules) {
       try {
-        accepted.push({ rule, where: compileRuleToSql(rule, CTX) });
+        accepted.push({
+          rule,
+          where: compileRuleToSql(rule, CTX),
+          twoValued: compileRuleToSql(rule, { ...CTX, twoValued: true }),
+        });
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
         expect(['not_expressible_in_sql', 'invalid_argument']).toContain(error.code);
@@ -329,10 +334,13 @@ describe('SQL backend selects exactly the interpreter-truthy rows', () => {
     let cases = 0;
     for (let start = 0; start < accepted.length; start += 40) {
       const batch = accepted.slice(start, start + 40);
-      const columns = batch.map(
-        (b, i) =>
-          sql`coalesce(array_agg(r.id ORDER BY r.id) FILTER (WHERE ${b.where}), '{}') AS ${sql.id(`r${i}`)}`,
-      );
+      // r<i>: the rows the WHERE predicate selects; x<i>: rows where the two-valued form is NULL or
+      // disagrees with it (must be none).
+      const columns = batch.flatMap((b, i) => [
+        sql`coalesce(array_agg(r.id ORDER BY r.id) FILTER (WHERE ${b.where}), '{}') AS ${sql.id(`r${i}`)}`,
+        sql`coalesce(array_agg(r.id) FILTER (WHERE (${b.twoValued}) IS DISTINCT FROM ((${b.where}) IS TRUE)), '{}')
+          AS ${sql.id(`x${i}`)}`,
+      ]);
       const result = await sql<
         Record<string, number[]>
       >`SELECT ${sql.join(columns)} FROM rules_diff AS r`.execute(handle.db);
@@ -348,6 +356,10 @@ describe('SQL backend selects exactly the interpreter-truthy rows', () => {
           })
           .map((r) => r.id);
         const actual = (row[`r${i}`] ?? []).map(Number);
+        const twoValuedWrong = (row[`x${i}`] ?? []).map(Number);
+        if (twoValuedWrong.length > 0) {
+          expect.fail(`seed ${seed}: ${JSON.stringify(b.rule)}\ntwo-valued form wrong on ${twoValuedWrong}`);
+        }
         if (JSON.stringify(actual) !== JSON.stringify(expected)) {
           const only = (xs: number[], ys: number[]) => xs.filter((x) => !ys.includes(x)).slice(0, 3);
           const show = (ids: number[]) => ids.map((id) => records[id]!.record);

@@ -11,6 +11,7 @@ const FIELDS: SqlField[] = [
   { key: 'amount', column: 'amount', kind: 'decimal' },
   { key: 'at', column: 'created_at', kind: 'datetime' },
   { key: 'tags', column: 'tags', kind: 'textArray' },
+  { key: 'due', column: 'due', kind: 'date' },
 ];
 const ctx = { fields: FIELDS, now: new Date('2026-03-01T00:00:00Z') };
 const v = (key: string) => ({ var: key });
@@ -96,5 +97,57 @@ describe('compileRuleToSql rejections', () => {
 
   it('is two-valued (never NULL) for nullable operands', () => {
     expect(compiled({ '<': [v('qty'), 5] }).sql).toMatch(/IS NULL OR/);
+  });
+});
+
+describe('compileRuleToSql WHERE predicates are index-friendly', () => {
+  it.each<[string, unknown, string]>([
+    ['== on text', { '==': [v('name'), 'east'] }, '("name" = $1::text)'],
+    ['> on integer: no float cast, no NULL guard', { '>': [v('qty'), 5] }, '("qty" > $1::int8)'],
+    ['literal on the left', { '<': [5, v('qty')] }, '("qty" > $1::int8)'],
+    ['fractional literal compares as numeric', { '>=': [v('qty'), 2.5] }, '("qty" >= $1::numeric)'],
+    [
+      'null <= 10 is true in JS: the guard stays',
+      { '<=': [v('qty'), 10] },
+      '("qty" IS NULL OR ("qty" <= $1::int8))',
+    ],
+    ['dec_gte', { dec_gte: [v('amount'), '100000'] }, '("amount" >= $1::numeric)'],
+    ['date_gte', { date_gte: [v('due'), '2026-02-15'] }, '("due" >= $1::date)'],
+    ['date_lt against today', { date_lt: [v('due'), { today: [] }] }, '("due" < $1::date)'],
+    ['in a literal list', { in: [v('name'), ['web', 'ads']] }, '("name" = ANY($1::text[]))'],
+    [
+      'and of two',
+      { and: [{ '==': [v('name'), 'east'] }, { dec_gte: [v('amount'), '1'] }] },
+      '(("name" = $1::text) AND ("amount" >= $2::numeric))',
+    ],
+    [
+      'or under if',
+      { if: [{ '>': [v('qty'), 1] }, { '==': [v('name'), 'a'] }, false] },
+      '(CASE WHEN ("qty" > $1::int8) THEN ("name" = $2::text) ELSE false END)',
+    ],
+  ])('%s', (_name, rule, expected) => {
+    expect(compiled(rule).sql).toBe(expected);
+  });
+
+  it('keeps exact NULL handling under negation', () => {
+    expect(compiled({ '!': [{ '>': [v('qty'), 5] }] }).sql).toBe(
+      '(NOT ("qty" IS NOT NULL AND ("qty" > $1::int8)))',
+    );
+    expect(compiled({ '!': [{ dec_gte: [v('amount'), '1'] }] }).sql).toBe(
+      '(NOT coalesce(("amount" >= $1::numeric), false))',
+    );
+    expect(compiled({ or: [{ '!': [{ '==': [v('name'), 'a'] }] }, { '>': [v('qty'), 5] }] }).sql).toBe(
+      '((NOT ("name" IS NOT NULL AND ("name" = $1::text))) OR ("qty" > $2::int8))',
+    );
+  });
+
+  it('stays two-valued with twoValued', () => {
+    const twoValued = (rule: unknown) =>
+      (compileRuleToSql(rule, { ...ctx, twoValued: true }) as RawBuilder<unknown>).compile(db).sql;
+    expect(twoValued({ '>': [v('qty'), 5] })).toBe('("qty" IS NOT NULL AND ("qty" > $1::int8))');
+    expect(twoValued({ dec_gte: [v('amount'), '1'] })).toBe('coalesce(("amount" >= $1::numeric), false)');
+    expect(twoValued({ in: [v('name'), ['a', 'b']] })).toBe(
+      '("name" IS NOT NULL AND ("name" = ANY($1::text[])))',
+    );
   });
 });

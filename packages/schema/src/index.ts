@@ -23,6 +23,18 @@ export {
 export { AppKeySchema, KeySchema, StableIdSchema, SYSTEM_KEYS, type SystemKey } from './document/ids.js';
 export { type Label, LabelSchema, LOCALES, type Locale, labelFor, type Text } from './document/label.js';
 export { physicalNames, SYSTEM_COLUMNS } from './document/physical-names.js';
+export {
+  type EntityGrant,
+  EntityGrantSchema,
+  FIELD_ACCESS,
+  type FieldAccess,
+  RECORD_ACTIONS,
+  type RecordAction,
+  ROW_SCOPES,
+  type Role,
+  RoleSchema,
+  type RowScope,
+} from './document/role-schema.js';
 export { UPGRADES, upgradeDocument } from './document/upgrade-document.js';
 export { type DocumentValidation, isSortable, validateAppDocument } from './document/validate-document.js';
 export { pointer, pointerSegment, type ValidationIssue } from './document/validation-error.js';

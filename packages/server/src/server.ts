@@ -1,6 +1,10 @@
-import type { DougongDatabase } from '@dougong/db';
+import { DEFAULT_SESSION_POLICY, type DougongDatabase, type SessionPolicy } from '@dougong/db';
 import type { AppModel } from '@dougong/schema';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { installAuthHooks } from './auth/auth-hooks.js';
+import { registerAuthRoutes } from './auth/auth-routes.js';
+import { registerIdentityRoutes } from './auth/identity-routes.js';
+import { PrincipalResolver } from './auth/principal-resolver.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { createContext, type ServerContext } from './http/request-context.js';
 import { installSecurityHeaders } from './http/security-headers.js';
@@ -26,6 +30,8 @@ export interface ServerOptions {
   metadataPollMs?: number;
   /** Largest accepted JSON body in bytes (default 1 MiB; metadata drafts allow 8 MiB). */
   bodyLimit?: number;
+  /** Session idle and absolute limits (default 30 minutes / 12 hours). */
+  sessionPolicy?: SessionPolicy;
 }
 
 /** The platform's version as shown in OpenAPI. */
@@ -51,6 +57,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const ctx = createContext(options.database, options.now);
   installErrorHandling(app);
   installSecurityHeaders(app);
+  const identity = ctx.identity;
+  const policy = options.sessionPolicy ?? DEFAULT_SESSION_POLICY;
+  const resolver = new PrincipalResolver(identity, policy, ctx.now);
+  installAuthHooks(app, resolver);
+  registerAuthRoutes(app, { identity, resolver, policy, now: ctx.now });
+  registerIdentityRoutes(app, { identity, store: ctx.store, resolver });
 
   app.get('/api/health', async () => ({ status: 'ok', database: options.database.kind }));
   app.get('/api/openapi.json', async () => buildOpenApi(await publishedModels(ctx), DOUGONG_VERSION));

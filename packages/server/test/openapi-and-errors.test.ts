@@ -121,7 +121,7 @@ describe('OpenAPI, security headers and error payloads', () => {
       expect(health.headers.get(name)).toBe(value);
     const bad = await fetch(`${address}${ORDERS}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...fx.adminHeaders, 'content-type': 'application/json' },
       body: '{"title":"a\\u0000"}',
     });
     expect(bad.status).toBe(400);

@@ -62,7 +62,7 @@ describe('concurrent writes', () => {
       Array.from({ length: 20 }, (_, i) =>
         fetch(`${address}${TICKETS}`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
+          headers: { ...fx.adminHeaders, 'content-type': 'application/json' },
           body: JSON.stringify({ subject: `t${i}` }),
         }),
       ),
@@ -75,7 +75,9 @@ describe('concurrent writes', () => {
 
     const rows = await fx.tableRows('desk', 'ticket');
     expect(rows.map((r) => r.f_no).sort()).toEqual(['T-0001', ...expected]);
-    const list = await fetch(`${address}${TICKETS}?count=exact&limit=1`).then((r) => r.json());
+    const list = await fetch(`${address}${TICKETS}?count=exact&limit=1`, { headers: fx.adminHeaders }).then(
+      (r) => r.json(),
+    );
     expect(list).toMatchObject({ total: 21, totalExact: true });
   });
 

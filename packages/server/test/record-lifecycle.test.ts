@@ -91,22 +91,23 @@ describe('soft delete, restore and history', () => {
     expect(items).toEqual([
       {
         action: 'create',
-        actor: null,
+        actor: fx.adminId,
         at: '2026-03-01T02:00:00.000Z',
         changes: {
           name: { before: null, after: '李娜' },
           email: { before: null, after: 'li@example.cn' },
           score: { before: null, after: 3 },
+          ownerId: { before: null, after: fx.adminId },
         },
       },
       {
         action: 'update',
-        actor: null,
+        actor: fx.adminId,
         at: '2026-03-01T02:01:00.000Z',
         changes: { name: { before: '李娜', after: '李娜娜' }, score: { before: 3, after: 5 } },
       },
-      { action: 'delete', actor: null, at: '2026-03-01T02:02:00.000Z', changes: {} },
-      { action: 'restore', actor: null, at: '2026-03-01T02:03:00.000Z', changes: {} },
+      { action: 'delete', actor: fx.adminId, at: '2026-03-01T02:02:00.000Z', changes: {} },
+      { action: 'restore', actor: fx.adminId, at: '2026-03-01T02:03:00.000Z', changes: {} },
     ]);
   });
 

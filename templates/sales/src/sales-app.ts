@@ -41,6 +41,73 @@ const SOURCES: SelectOption[] = [
 const text = (id: string, zh: string, en: string, extra: Partial<Field> = {}): Field =>
   ({ id, key: toKey(id), type: 'text', label: L(zh, en), ...extra }) as Field;
 
+const SALES_ENTITIES = ['lead', 'account', 'contact', 'opportunity', 'follow_up', 'task'] as const;
+const REFERENCE_ENTITIES = ['campaign', 'product', 'territory'] as const;
+type Action = 'create' | 'read' | 'update' | 'delete' | 'export' | 'print' | 'assign';
+const grant = (
+  entity: string,
+  actions: Action[],
+  scope: 'own' | 'department' | 'departmentTree' | 'all',
+  fields?: Record<string, 'hidden' | 'readOnly' | 'editable'>,
+) => ({
+  entity,
+  actions,
+  scope,
+  ...(fields ? { fields } : {}),
+});
+
+/**
+ * The sales organisation's roles: reps work their own records, team managers their team's (department
+ * and below), the sales director everything, marketing the leads and campaigns.
+ */
+function salesRoles() {
+  const read: Action[] = ['read'];
+  return [
+    {
+      key: 'rep',
+      label: L('销售代表', 'Sales rep'),
+      grants: [
+        ...SALES_ENTITIES.map((e) =>
+          grant(
+            e,
+            ['create', 'read', 'update', 'print'],
+            'own',
+            e === 'lead' ? { score: 'readOnly', grade: 'readOnly' } : undefined,
+          ),
+        ),
+        ...REFERENCE_ENTITIES.map((e) => grant(e, read, 'all')),
+      ],
+    },
+    {
+      key: 'manager',
+      label: L('销售经理', 'Sales manager'),
+      grants: [
+        ...SALES_ENTITIES.map((e) =>
+          grant(e, ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'], 'departmentTree'),
+        ),
+        ...REFERENCE_ENTITIES.map((e) => grant(e, read, 'all')),
+      ],
+    },
+    {
+      key: 'director',
+      label: L('销售总监', 'Sales director'),
+      grants: [...SALES_ENTITIES, ...REFERENCE_ENTITIES].map((e) =>
+        grant(e, ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'], 'all'),
+      ),
+    },
+    {
+      key: 'marketing',
+      label: L('市场', 'Marketing'),
+      grants: [
+        grant('lead', ['create', 'read', 'update', 'export'], 'all'),
+        grant('campaign', ['create', 'read', 'update', 'delete', 'export'], 'all'),
+        grant('account', read, 'all', { annual_revenue: 'hidden' }),
+        grant('product', read, 'all'),
+      ],
+    },
+  ];
+}
+
 function toKey(id: string): string {
   return id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
@@ -64,6 +131,7 @@ export function salesApp(): AppDocument {
     timeZone: 'Asia/Shanghai',
     defaultCurrency: 'CNY',
     template: { ...SALES_TEMPLATE },
+    roles: salesRoles(),
     entities: [
       {
         id: 'account',

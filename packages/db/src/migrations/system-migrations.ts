@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { identityMigration } from '../identity/identity-migration.js';
 
 /**
  * Versioned migrations of the system schema `dougong`. Append new ones; never edit a shipped one.
@@ -10,6 +11,7 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
       for (const statement of METADATA_DDL) await sql.raw(statement).execute(db);
     },
   },
+  '0002_identity': identityMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

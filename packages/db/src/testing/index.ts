@@ -1,1 +1,6 @@
-export { createTestDatabase, type TestDatabase, testTargetsPostgres, writePgliteTemplate } from './test-database.js';
+export {
+  createTestDatabase,
+  type TestDatabase,
+  testTargetsPostgres,
+  writePgliteTemplate,
+} from './test-database.js';

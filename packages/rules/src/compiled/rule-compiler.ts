@@ -8,14 +8,13 @@ import { resolveLimits } from '../core/rule-limits.js';
 import { validateRule } from '../core/rule-validator.js';
 import { isPlatformOp, PLATFORM_OPS } from '../ops/platform-ops.js';
 import { lookupVar, type SpecialFormName, STANDARD_OPS, type StandardOpName } from '../ops/standard-ops.js';
-
-/** A compiled rule node: the current scope and the evaluation environment in, a value out. */
-type Node = (data: unknown, env: OpEnv) => unknown;
+import { type CompareOp, compileCompare } from './compiled-compare.js';
+import { isPrimitiveList, type Node, nodeOf, operandOf, perContext, readKey } from './compiled-operand.js';
+import { platformSpecialisers } from './compiled-platform.js';
 
 /** A rule compiled once into closures; call it like the interpreter. */
 export type CompiledRule = (data: unknown, ctx?: EvalContext) => unknown;
 
-type Loose = number;
 type Builder = (args: readonly unknown[]) => Node;
 
 function compileArgs(args: readonly unknown[]): Node[] {
@@ -28,22 +27,36 @@ const SPECIAL: Record<SpecialFormName, Builder> = {
   '?:': (args) => compileIf(compileArgs(args)),
   and: (args) => {
     const parts = compileArgs(args);
+    const [a, b] = parts;
+    if (parts.length === 2 && a && b) {
+      return (data, env) => {
+        const first = a(data, env);
+        return first === true || (first !== false && truthy(first)) ? b(data, env) : first;
+      };
+    }
     return (data, env) => {
       let current: unknown;
-      for (const part of parts) {
-        current = part(data, env);
-        if (!truthy(current)) return current;
+      for (let i = 0; i < parts.length; i++) {
+        current = parts[i]!(data, env);
+        if (current === false || (current !== true && !truthy(current))) return current;
       }
       return current;
     };
   },
   or: (args) => {
     const parts = compileArgs(args);
+    const [a, b] = parts;
+    if (parts.length === 2 && a && b) {
+      return (data, env) => {
+        const first = a(data, env);
+        return first === true || (first !== false && truthy(first)) ? first : b(data, env);
+      };
+    }
     return (data, env) => {
       let current: unknown;
-      for (const part of parts) {
-        current = part(data, env);
-        if (truthy(current)) return current;
+      for (let i = 0; i < parts.length; i++) {
+        current = parts[i]!(data, env);
+        if (current === true || (current !== false && truthy(current))) return current;
       }
       return current;
     };
@@ -118,38 +131,39 @@ function compileIf(parts: Node[]): Node {
   };
 }
 
+const COMPARISONS = new Set<string>(['==', '!=', '===', '!==', '<', '<=', '>', '>=']);
+
 /** Fast paths for the hottest standard operations; everything else goes through STANDARD_OPS. */
 function compileStandard(op: StandardOpName, args: readonly unknown[]): Node {
   if (op === 'var') return compileVar(args);
-  const parts = compileArgs(args);
-  const [a, b] = parts;
-  if (parts.length === 2 && a && b) {
-    switch (op) {
-      case '==':
-        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's == is JavaScript's loose equality
-        return (d, e) => a(d, e) == b(d, e);
-      case '!=':
-        // biome-ignore lint/suspicious/noDoubleEquals: JsonLogic's != is JavaScript's loose inequality
-        return (d, e) => a(d, e) != b(d, e);
-      case '===':
-        return (d, e) => a(d, e) === b(d, e);
-      case '!==':
-        return (d, e) => a(d, e) !== b(d, e);
-      case '<':
-        return (d, e) => (a(d, e) as Loose) < (b(d, e) as Loose);
-      case '<=':
-        return (d, e) => (a(d, e) as Loose) <= (b(d, e) as Loose);
-      case '>':
-        return (d, e) => (a(d, e) as Loose) > (b(d, e) as Loose);
-      case '>=':
-        return (d, e) => (a(d, e) as Loose) >= (b(d, e) as Loose);
-      default:
-        break;
+  if (args.length === 2 && COMPARISONS.has(op)) {
+    return compileCompare(op as CompareOp, operandOf(args[0], compileNode), operandOf(args[1], compileNode));
+  }
+  if (op === 'in' && args.length === 2) {
+    const list = args[1];
+    if (isPrimitiveList(list) || (typeof list === 'string' && list !== '')) {
+      const a = operandOf(args[0], compileNode);
+      if (a.kind === 'key') {
+        const key = a.key;
+        return (d) => list.indexOf(readKey(d, key) as never) !== -1;
+      }
+      const read = nodeOf(a);
+      return (d, e) => list.indexOf(read(d, e) as never) !== -1;
     }
   }
+  const parts = compileArgs(args);
+  const [a] = parts;
   if (parts.length === 1 && a) {
-    if (op === '!') return (d, e) => !truthy(a(d, e));
-    if (op === '!!') return (d, e) => truthy(a(d, e));
+    if (op === '!')
+      return (d, e) => {
+        const value = a(d, e);
+        return value === false || (value !== true && !truthy(value));
+      };
+    if (op === '!!')
+      return (d, e) => {
+        const value = a(d, e);
+        return value === true || (value !== false && truthy(value));
+      };
   }
   const impl = STANDARD_OPS[op];
   if (op === 'merge')
@@ -194,12 +208,9 @@ function compileVar(args: readonly unknown[]): Node {
     if (pathArg === undefined || pathArg === '' || pathArg === null) return (data) => data;
     const segments = String(pathArg).split('.');
     if (segments.length === 1) {
+      // The path was checked against __proto__/constructor/prototype by validateRule, at compile time.
       const key = segments[0]!;
-      return (data) => {
-        if (data === null || data === undefined) return null;
-        const value = (data as Record<string, unknown>)[key];
-        return value === undefined ? null : value;
-      };
+      return (data) => readKey(data, key);
     }
     return (data) => {
       let current = data;
@@ -232,16 +243,14 @@ function readsNoData(node: unknown): boolean {
 function compileNode(logic: unknown): Node {
   const node = compileNodeUncached(logic);
   if (!isLogic(logic) || !readsNoData(logic)) return node;
-  const memo = new WeakMap<object, { value: unknown }>();
-  return (data, env) => {
-    const hit = memo.get(env.ctx);
-    if (hit)
-      return typeof hit.value === 'object' && hit.value !== null ? structuredClone(hit.value) : hit.value;
-    const value = node(data, env);
-    memo.set(env.ctx, { value });
+  const memo = perContext((env) => node(undefined, env));
+  return (_data, env) => {
+    const value = memo(env);
     return typeof value === 'object' && value !== null ? structuredClone(value) : value;
   };
 }
+
+const FAST_PLATFORM = platformSpecialisers(readsNoData);
 
 function compileNodeUncached(logic: unknown): Node {
   if (Array.isArray(logic)) {
@@ -254,6 +263,8 @@ function compileNodeUncached(logic: unknown): Node {
   if (Object.hasOwn(SPECIAL, op)) return SPECIAL[op as SpecialFormName](args);
   if (Object.hasOwn(STANDARD_OPS, op)) return compileStandard(op as StandardOpName, args);
   if (isPlatformOp(op)) {
+    const fast = FAST_PLATFORM[op]?.(args, compileNode);
+    if (fast) return fast;
     const impl = PLATFORM_OPS[op].impl;
     const parts = compileArgs(args);
     const [a, b] = parts;
@@ -270,17 +281,54 @@ function compileNodeUncached(logic: unknown): Node {
   throw new RuleError('unknown_operator', JSON.stringify(op));
 }
 
-const cache = new WeakMap<object, Node>();
+/** Operations that use per-evaluation state: an iteration budget, or the root record. */
+const PER_EVALUATION = new Set(['filter', 'map', 'reduce', 'all', 'none', 'some', 'merge', 'new', 'changed']);
 
-function compiledNode(rule: unknown, ctx: EvalContext | undefined): Node {
+function needsOwnEnv(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(needsOwnEnv);
+  if (!isLogic(node)) return false;
+  return PER_EVALUATION.has(operatorOf(node)) || argsOf(node).some(needsOwnEnv);
+}
+
+/** A rule ready to run: picks its environment, then evaluates. */
+type Runner = (data: unknown, ctx?: EvalContext) => unknown;
+
+const NO_CONTEXT_ENV = makeEnv(undefined, undefined);
+let lastCtx: EvalContext | undefined;
+let lastEnv: OpEnv = NO_CONTEXT_ENV;
+const sharedEnvs = new WeakMap<EvalContext, OpEnv>();
+
+/**
+ * The environment of a rule that keeps no per-evaluation state (no iteration budget, no `new`): it
+ * depends only on the context, so it is built once per context object rather than once per call.
+ */
+function sharedEnv(ctx: EvalContext | undefined): OpEnv {
+  if (ctx === undefined) return NO_CONTEXT_ENV;
+  if (ctx === lastCtx) return lastEnv;
+  let env = sharedEnvs.get(ctx);
+  if (!env) {
+    env = makeEnv(undefined, ctx);
+    sharedEnvs.set(ctx, env);
+  }
+  lastCtx = ctx;
+  lastEnv = env;
+  return env;
+}
+
+const cache = new WeakMap<object, Runner>();
+
+function compiledRunner(rule: unknown, ctx: EvalContext | undefined): Runner {
   if (typeof rule !== 'object' || rule === null) return () => rule;
   const custom = ctx?.limits !== undefined;
   const cached = custom ? undefined : cache.get(rule);
   if (cached) return cached;
   validateRule(rule, resolveLimits(ctx?.limits));
   const node = compileNode(rule);
-  if (!custom) cache.set(rule, node);
-  return node;
+  const runner: Runner = needsOwnEnv(rule)
+    ? (data, evalCtx) => node(data, makeEnv(data, evalCtx))
+    : (data, evalCtx) => node(data, evalCtx === lastCtx ? lastEnv : sharedEnv(evalCtx));
+  if (!custom) cache.set(rule, runner);
+  return runner;
 }
 
 /**
@@ -292,11 +340,11 @@ function compiledNode(rule: unknown, ctx: EvalContext | undefined): Node {
  * isBig({ amount: 1500 }) // true
  */
 export function compileRule(rule: unknown, ctx?: EvalContext): CompiledRule {
-  const node = compiledNode(rule, ctx);
-  return (data, evalCtx) => node(data, makeEnv(data, evalCtx ?? ctx));
+  const run = compiledRunner(rule, ctx);
+  return ctx === undefined ? run : (data, evalCtx) => run(data, evalCtx ?? ctx);
 }
 
 /** Evaluates a rule with the compiled backend (compiling and caching it on first use). */
 export function evaluateRule(rule: unknown, data: unknown, ctx?: EvalContext): unknown {
-  return compiledNode(rule, ctx)(data, makeEnv(data, ctx));
+  return compiledRunner(rule, ctx)(data, ctx);
 }

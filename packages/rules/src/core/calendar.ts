@@ -29,6 +29,37 @@ export function parseDate(value: unknown): CivilDate | null {
   return { y, m, d };
 }
 
+/**
+ * A canonical `YYYY-MM-DD` string as `y·512 + m·32 + d`, an order-preserving key parsed without a regex
+ * or allocation, or NaN for anything {@link parseDate} would reject. Two keys compare as the dates do.
+ */
+export function canonicalDateKey(value: unknown): number {
+  if (typeof value !== 'string' || value.length !== 10) return Number.NaN;
+  if (value.charCodeAt(4) !== 45 || value.charCodeAt(7) !== 45) return Number.NaN;
+  const y = digits(value, 0, 4);
+  const m = digits(value, 5, 7);
+  const d = digits(value, 8, 10);
+  if (y < 0 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return Number.NaN;
+  return y * 512 + m * 32 + d;
+}
+
+/** The epoch day of a canonical `YYYY-MM-DD` string (see {@link canonicalDateKey}), or NaN. */
+export function canonicalEpochDay(value: unknown): number {
+  const key = canonicalDateKey(value);
+  return !Number.isNaN(key) ? epochDayOfYmd(Math.floor(key / 512), Math.floor(key / 32) % 16, key % 32) : key;
+}
+
+/** The ASCII digits value[from..to) as a number, or -1 if any is not a digit. */
+function digits(value: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
 /** Formats a calendar date as `YYYY-MM-DD`. */
 export function formatDate(date: CivilDate): string {
   return `${String(date.y).padStart(4, '0')}-${String(date.m).padStart(2, '0')}-${String(date.d).padStart(2, '0')}`;
@@ -66,11 +97,16 @@ export function parseDateTime(value: unknown): number | null {
 
 /** Days since 1970-01-01 for a calendar date (proleptic Gregorian). */
 export function toEpochDay(date: CivilDate): number {
+  return epochDayOfYmd(date.y, date.m, date.d);
+}
+
+/** {@link toEpochDay} of a year, month and day, without an object. */
+function epochDayOfYmd(year: number, m: number, d: number): number {
   // Howard Hinnant's days_from_civil: exact integer arithmetic, no Date allocation.
-  const y = date.m <= 2 ? date.y - 1 : date.y;
+  const y = m <= 2 ? year - 1 : year;
   const era = Math.floor(y / 400);
   const yoe = y - era * 400;
-  const doy = Math.floor((153 * (date.m + (date.m > 2 ? -3 : 9)) + 2) / 5) + date.d - 1;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146_097 + doe - 719_468;
 }

@@ -1,4 +1,12 @@
-import { addMonths, formatDate, fromEpochDay, isoWeekday, parseDate, toEpochDay } from '../core/calendar.js';
+import {
+  addMonths,
+  canonicalEpochDay,
+  formatDate,
+  fromEpochDay,
+  isoWeekday,
+  parseDate,
+  toEpochDay,
+} from '../core/calendar.js';
 import type { OpEnv } from '../core/eval-context.js';
 import { RuleError } from '../core/rule-error.js';
 import {
@@ -34,11 +42,19 @@ const CMP: Record<'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte', Cmp> = {
   gte: (x, y) => x >= y,
 };
 
+/** The epoch day a date operation reads from a value (a canonical date string fast), or NaN. */
+export function epochDayOrNaN(value: unknown, timeZone: string): number {
+  const fast = canonicalEpochDay(value);
+  if (!Number.isNaN(fast)) return fast;
+  const date = toLocalDate(value, timeZone);
+  return date === null ? Number.NaN : toEpochDay(date);
+}
+
 function dateCompare(cmp: Cmp): OpImpl {
   return (env, _d, [a, b]) => {
-    const x = toLocalDate(a, env.timeZone);
-    const y = toLocalDate(b, env.timeZone);
-    return x !== null && y !== null && cmp(toEpochDay(x), toEpochDay(y));
+    const x = epochDayOrNaN(a, env.timeZone);
+    const y = epochDayOrNaN(b, env.timeZone);
+    return !Number.isNaN(x) && !Number.isNaN(y) && cmp(x, y);
   };
 }
 

@@ -52,6 +52,45 @@ function arithmetic(op: (x: Dec, y: Dec) => Dec | null): OpImpl {
   };
 }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * A plain decimal string (`-?digits[.digits]`) of at most 15 digits as its nearest double, else NaN.
+ * Exact for ordering: the integer mantissa and the power of ten are both exact doubles, so their
+ * quotient is the correctly rounded value, and correctly rounded decimals of ≤ 15 digits are distinct
+ * and monotone (DBL_DIG = 15). Anything else takes the allocating path.
+ */
+export function plainDecimalNumber(value: unknown): number {
+  if (typeof value !== 'string') return Number.NaN;
+  const n = value.length;
+  if (n === 0 || n > 17) return Number.NaN;
+  const negative = value.charCodeAt(0) === 45;
+  let i = negative ? 1 : 0;
+  const intStart = i;
+  let mantissa = 0;
+  let c = 0;
+  for (; i < n; i++) {
+    c = value.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) break;
+    mantissa = mantissa * 10 + c;
+  }
+  const intDigits = i - intStart;
+  if (intDigits === 0) return Number.NaN;
+  let scale = 0;
+  if (i < n) {
+    if (c !== -2 || i === n - 1) return Number.NaN; // only a '.' followed by digits may follow
+    for (i++; i < n; i++) {
+      c = value.charCodeAt(i) - 48;
+      if (c < 0 || c > 9) return Number.NaN;
+      mantissa = mantissa * 10 + c;
+    }
+    scale = n - intStart - intDigits - 1;
+  }
+  if (intDigits + scale > 15) return Number.NaN;
+  const abs = mantissa / POW10[scale]!;
+  return negative ? -abs : abs;
+}
+
 const PLAIN = /^(-?)(\d+)(?:\.(\d+))?$/;
 
 /** Exact comparison of two plain decimal strings without allocating decimals; null when not plain. */
@@ -80,11 +119,14 @@ function comparePlain(a: unknown, b: unknown): number | null {
 
 function compare(test: (c: number) => boolean): OpImpl {
   return (_e, _d, [a, b]) => {
+    const x = plainDecimalNumber(a);
+    const y = plainDecimalNumber(b);
+    if (!Number.isNaN(x) && !Number.isNaN(y)) return test(x < y ? -1 : x > y ? 1 : 0);
     const fast = comparePlain(a, b);
     if (fast !== null) return test(fast);
-    const x = toDecimal(a);
-    const y = toDecimal(b);
-    return x !== null && y !== null && test(x.comparedTo(y));
+    const p = toDecimal(a);
+    const q = toDecimal(b);
+    return p !== null && q !== null && test(p.comparedTo(q));
   };
 }
 

@@ -74,3 +74,28 @@ export function truthOf(value: SqlVal): Bool {
   if (value.lit) return truthy(value.value);
   return splitNull(value, false, NON_NULL_TRUTH[value.cls](nonNull(value)));
 }
+
+const NULL_REJECTING = new WeakSet<Frag>();
+
+/**
+ * Marks a condition as null-rejecting: never TRUE when any expression it compares is NULL (strict
+ * operators such as `=`, `<`, casts, and ANDs/ORs of such). Only these may lose their NULL guard in a
+ * WHERE (loose) context, where NULL rejects the row just as FALSE does.
+ */
+export function rejecting(value: Bool): Bool {
+  if (typeof value !== 'boolean') NULL_REJECTING.add(value);
+  return value;
+}
+
+/** True for false and for conditions marked with {@link rejecting}. */
+export const isRejecting = (value: Bool): boolean =>
+  value === false || (typeof value !== 'boolean' && NULL_REJECTING.has(value));
+
+/**
+ * {@link splitNull} where the caller may drop the guard: in a loose (WHERE) context, when the NULL case
+ * is false and the non-NULL condition already rejects NULL, the condition alone is exact enough.
+ */
+export function splitNullLoose(x: SqlExpr, whenNull: Bool, otherwise: Bool, loose: boolean): Bool {
+  if (loose && whenNull === false && isRejecting(otherwise)) return otherwise;
+  return splitNull(x, whenNull, otherwise);
+}

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { formatDate, parseDate } from '../core/calendar.js';
-import { type Bool, splitNull } from './sql-bool.js';
+import { type Bool, rejecting, splitNullLoose } from './sql-bool.js';
 import {
   belowSurrogates,
   floatParam,
@@ -61,14 +61,37 @@ const floatCompare = (x: SqlExpr, n: number, op: Order, xLeft: boolean, guardNaN
   return guardNaN ? sql`((${x.sql})::float8 <> 'NaN'::float8 AND ${cmp})` : sql`(${cmp})`;
 };
 
+const SAFE = 2 ** 53;
+
+/**
+ * An integer column against a number, without casting the column (so its btree index applies): an
+ * integral n as `bigint`, a fractional one as `numeric` of its shortest text. For |column| ≤ 2^53 both
+ * decide exactly as JavaScript's double comparison (no integer lies between n and its shortest text);
+ * anything else, or a computed number, compares as float8 like the interpreter.
+ */
+function numberCompare(x: SqlExpr, n: number, cmp: RawBuilder<unknown>): Bool | undefined {
+  if (!x.column || !Number.isFinite(n)) return undefined;
+  if (Number.isInteger(n) && Math.abs(n) <= SAFE) return sql`(${x.sql} ${cmp} ${n}::int8)`;
+  if (Math.abs(n) < SAFE) return sql`(${x.sql} ${cmp} ${String(n)}::numeric)`;
+  return undefined;
+}
+
 const CLASS_COMPARE: Record<SqlClass, ClassCompare> = {
   number: {
     eq: (x, v) => {
       const n = numberOf(v);
-      return Number.isNaN(n) ? false : sql`((${x.sql})::float8 = ${floatParam(n)})`;
+      if (Number.isNaN(n)) return false;
+      return numberCompare(x, n, sql.raw('=')) ?? sql`((${x.sql})::float8 = ${floatParam(n)})`;
     },
-    seq: (x, v) => (typeof v === 'number' ? sql`((${x.sql})::float8 = ${floatParam(v)})` : false),
-    order: (x, v, op, xLeft) => floatCompare(x, numberOf(v), op, xLeft, false),
+    seq: (x, v) => {
+      if (typeof v !== 'number') return false;
+      return numberCompare(x, v, sql.raw('=')) ?? sql`((${x.sql})::float8 = ${floatParam(v)})`;
+    },
+    order: (x, v, op, xLeft) => {
+      const n = numberOf(v);
+      if (Number.isNaN(n)) return false;
+      return numberCompare(x, n, operator(op, xLeft)) ?? floatCompare(x, n, op, xLeft, false);
+    },
   },
   decimal: {
     eq: (x, v, path) => {
@@ -162,7 +185,13 @@ const CLASS_COMPARE: Record<SqlClass, ClassCompare> = {
 const toPrimitive = (value: unknown): unknown =>
   typeof value === 'object' && value !== null ? String(value) : value;
 
+/** {@link exprVsLitRaw}, marked null-rejecting except for the boolean ordering (its CASE maps NULL to 0). */
 function exprVsLit(op: CmpOp, x: SqlExpr, raw: unknown, xLeft: boolean, path: string): Bool {
+  const result = exprVsLitRaw(op, x, raw, xLeft, path);
+  return x.cls === 'boolean' && (op === 'lt' || op === 'le') ? result : rejecting(result);
+}
+
+function exprVsLitRaw(op: CmpOp, x: SqlExpr, raw: unknown, xLeft: boolean, path: string): Bool {
   const handlers = CLASS_COMPARE[x.cls];
   if (op === 'seq') return raw === null || raw === undefined ? false : handlers.seq(x, raw, path);
   if (op === 'eq') {
@@ -220,15 +249,21 @@ function exprVsExpr(op: CmpOp, a: SqlExpr, b: SqlExpr, path: string): Bool {
 
 /**
  * Compiles `a op b` with exactly JavaScript's semantics, NULLs included: each nullable side is split
- * into its NULL case (the interpreter sees null) and its non-NULL case.
+ * into its NULL case (the interpreter sees null) and its non-NULL case. With `loose` (a WHERE context,
+ * where NULL rejects a row as FALSE does) a split whose NULL case is false is dropped when the
+ * comparison itself rejects NULL, leaving a plain, sargable `column op $1`.
  */
-export function compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string): Bool {
+export function compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string, loose = false): Bool {
   if (a.lit && b.lit) return jsCompare(op, a.value, b.value);
-  if (!a.lit && a.nullable)
-    return splitNull(a, compare(op, lit(null), b, path), compare(op, nonNull(a), b, path));
-  if (!b.lit && b.nullable)
-    return splitNull(b, compare(op, a, lit(null), path), compare(op, a, nonNull(b), path));
+  if (!a.lit && a.nullable) {
+    const whenNull = compare(op, lit(null), b, path, loose);
+    return splitNullLoose(a, whenNull, compare(op, nonNull(a), b, path, loose), loose);
+  }
+  if (!b.lit && b.nullable) {
+    const whenNull = compare(op, a, lit(null), path, loose);
+    return splitNullLoose(b, whenNull, compare(op, a, nonNull(b), path, loose), loose);
+  }
   if (!a.lit && b.lit) return exprVsLit(op, a, b.value, true, path);
   if (a.lit && !b.lit) return exprVsLit(op, b, a.value, false, path);
-  return exprVsExpr(op, a as SqlExpr, b as SqlExpr, path);
+  return rejecting(exprVsExpr(op, a as SqlExpr, b as SqlExpr, path));
 }

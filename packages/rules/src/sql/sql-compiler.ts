@@ -9,8 +9,8 @@ import { isKnownOp, validateRule } from '../core/rule-validator.js';
 import { isPlatformOp } from '../ops/platform-ops.js';
 import { and, type Bool, not, or, toFrag, truthOf } from './sql-bool.js';
 import { type CmpOp, compare } from './sql-compare.js';
-import { PLATFORM_SQL } from './sql-platform.js';
-import { STANDARD_SQL } from './sql-standard.js';
+import { PLATFORM_SQL, PLATFORM_TRUTH } from './sql-platform.js';
+import { type SqlTruthHandler, STANDARD_SQL, STANDARD_TRUTH } from './sql-standard.js';
 import { expr, lit, notInSql, type SqlCompileContext, type SqlField, type SqlVal } from './sql-value.js';
 
 /** The compile-time state the SQL handlers share. */
@@ -18,10 +18,13 @@ export interface SqlCompiler {
   readonly timeZone: string;
   /** Compiles a node in value position. */
   value(node: unknown, path: string): SqlVal;
-  /** Compiles a node in condition position (JsonLogic truthiness). */
-  truth(node: unknown, path: string): Bool;
-  /** `a op b` with JavaScript's semantics. */
-  compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string): Bool;
+  /**
+   * Compiles a node in condition position (JsonLogic truthiness). With `loose` the condition may be
+   * NULL where the rule is false (fine in WHERE, AND, OR and CASE WHEN; never under NOT).
+   */
+  truth(node: unknown, path: string, loose?: boolean): Bool;
+  /** `a op b` with JavaScript's semantics (`loose` as for {@link SqlCompiler.truth}). */
+  compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string, loose?: boolean): Bool;
 }
 
 /** The JSON pointers of a logic node's arguments (a lone non-array argument shares the op's pointer). */
@@ -46,6 +49,8 @@ function isConstant(node: unknown): boolean {
   if (SCOPED.has(op)) return isConstant(args[0]) && (op !== 'reduce' || isConstant(args[2]));
   return args.every(isConstant);
 }
+
+const TRUTH: Partial<Record<string, SqlTruthHandler>> = { ...STANDARD_TRUTH, ...PLATFORM_TRUTH };
 
 class Compiler implements SqlCompiler {
   readonly timeZone: string;
@@ -74,12 +79,12 @@ class Compiler implements SqlCompiler {
     const ref = this.ctx.tableAlias ? sql.id(this.ctx.tableAlias, field.column) : sql.id(field.column);
     switch (field.kind) {
       case 'integer':
-        return expr('number', ref, true);
+        return { ...expr('number', ref, true), column: true };
       case 'datetime':
         // The interpreter sees millisecond Dates; drop the microseconds PostgreSQL may hold.
         return expr('datetime', sql`date_trunc('milliseconds', ${ref})`, true);
       default:
-        return expr(field.kind, ref, true);
+        return { ...expr(field.kind, ref, true), column: true };
     }
   }
 
@@ -104,7 +109,7 @@ class Compiler implements SqlCompiler {
     throw new RuleError('unknown_operator', JSON.stringify(op), pointer(path, op));
   }
 
-  truth(node: unknown, path: string): Bool {
+  truth(node: unknown, path: string, loose = false): Bool {
     if (isConstant(node)) return truthy(this.constant(node, path));
     if (isLogic(node)) {
       const op = operatorOf(node);
@@ -113,29 +118,37 @@ class Compiler implements SqlCompiler {
       const at = (i: number) => paths[i] ?? path;
       switch (op) {
         case 'and':
-          return args.length === 0 ? false : and(args.map((a, i) => this.truth(a, at(i))));
+          return args.length === 0 ? false : and(args.map((a, i) => this.truth(a, at(i), loose)));
         case 'or':
-          return args.length === 0 ? false : or(args.map((a, i) => this.truth(a, at(i))));
+          return args.length === 0 ? false : or(args.map((a, i) => this.truth(a, at(i), loose)));
         case '!':
-          return not(this.truth(args[0], at(0)));
+          // NOT NULL is NULL, not TRUE: the operand must be exact.
+          return not(this.truth(args[0], at(0), false));
         case '!!':
-          return this.truth(args[0], at(0));
+          return this.truth(args[0], at(0), loose);
         case 'if':
         case '?:':
-          return this.ifTruth(args, at);
-        default:
+          return this.ifTruth(args, at, loose);
+        default: {
+          const handler = loose && Object.hasOwn(TRUTH, op) ? TRUTH[op] : undefined;
+          if (handler) return handler(this, args, paths, pointer(path, op), true);
           break;
+        }
       }
     }
     return truthOf(this.value(node, path));
   }
 
-  private ifTruth(args: readonly unknown[], at: (i: number) => string): Bool {
+  private ifTruth(args: readonly unknown[], at: (i: number) => string, loose: boolean): Bool {
     const branches: { when: Bool; result: Bool }[] = [];
     let i = 0;
+    // CASE WHEN treats a NULL condition as not met, like false, so conditions are always loose.
     for (; i < args.length - 1; i += 2)
-      branches.push({ when: this.truth(args[i], at(i)), result: this.truth(args[i + 1], at(i + 1)) });
-    const otherwise: Bool = args.length === i + 1 ? this.truth(args[i], at(i)) : false;
+      branches.push({
+        when: this.truth(args[i], at(i), true),
+        result: this.truth(args[i + 1], at(i + 1), loose),
+      });
+    const otherwise: Bool = args.length === i + 1 ? this.truth(args[i], at(i), loose) : false;
     let result: Bool = otherwise;
     for (const branch of branches.reverse()) {
       if (branch.when === true) result = branch.result;
@@ -146,14 +159,16 @@ class Compiler implements SqlCompiler {
     return result;
   }
 
-  compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string): Bool {
-    return compare(op, a, b, path);
+  compare(op: CmpOp, a: SqlVal, b: SqlVal, path: string, loose = false): Bool {
+    return compare(op, a, b, path, loose);
   }
 }
 
 /**
- * Compiles a rule to a two-valued SQL condition (never NULL) that is true for exactly the rows on
- * which the interpreter's result is truthy, given each row read as a record of its mapped fields.
+ * Compiles a rule to a SQL condition that is TRUE for exactly the rows on which the interpreter's
+ * result is truthy, given each row read as a record of its mapped fields. By default it is a WHERE
+ * predicate (FALSE or NULL elsewhere), so comparisons stay plain and sargable, e.g. `"qty" > $1::int8`;
+ * with `ctx.twoValued` it is never NULL, for use in a SELECT list or under the caller's own NOT.
  * Values reach the database only as parameters; identifiers come only from `ctx.fields`. Anything the
  * SQL cannot mirror exactly is rejected with a `not_expressible_in_sql` error naming the JSON pointer.
  *
@@ -164,5 +179,5 @@ class Compiler implements SqlCompiler {
  */
 export function compileRuleToSql(rule: unknown, ctx: SqlCompileContext): Expression<SqlBool> {
   validateRule(rule, DEFAULT_LIMITS);
-  return toFrag(new Compiler(ctx).truth(rule, '')) as RawBuilder<SqlBool>;
+  return toFrag(new Compiler(ctx).truth(rule, '', ctx.twoValued !== true)) as RawBuilder<SqlBool>;
 }

@@ -6,9 +6,9 @@ import { DATE_UNITS, type DateUnit } from '../ops/date-ops.js';
 import { decimalText, toDecimal } from '../ops/decimal-ops.js';
 import type { PlatformOpName } from '../ops/platform-ops.js';
 import { asciiLower, asText } from '../ops/text-ops.js';
-import { and, type Bool, or, splitNull } from './sql-bool.js';
+import { and, type Bool, isRejecting, or, rejecting, splitNull, splitNullLoose } from './sql-bool.js';
 import type { SqlCompiler } from './sql-compiler.js';
-import { boolVal, type SqlHandler, textOf } from './sql-standard.js';
+import { boolVal, type SqlHandler, type SqlTruthHandler, textOf } from './sql-standard.js';
 import {
   expr,
   type Frag,
@@ -55,12 +55,23 @@ function instantOf(c: SqlCompiler, v: SqlVal, path: string): { frag: Frag; nulla
 const SQL_OPS = { eq: '=', ne: '<>', lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
 type CmpName = keyof typeof SQL_OPS;
 
-function temporalCompare(read: typeof dateOf, op: CmpName): SqlHandler {
-  return (c, args, paths, opPath) => {
+/**
+ * A dec_/date_/datetime_ comparison. The interpreter answers false when either side reads null, so
+ * in a WHERE (loose) context the bare, sargable `a op b` suffices (NULL rejects the row); as a value it
+ * is wrapped in `coalesce(…, false)` to stay two-valued.
+ */
+function typedCompare(
+  read: (c: SqlCompiler, v: SqlVal, path: string) => { frag: Frag; nullable: boolean } | null,
+  op: CmpName,
+): { truth: SqlTruthHandler; value: SqlHandler } {
+  const truth: SqlTruthHandler = (c, args, paths, opPath, loose) => {
     const [a, b] = argValues(c, args, paths, opPath).map((v, i) => read(c, v, paths[i] ?? opPath));
-    if (!a || !b) return lit(false);
-    return boolVal(sql`coalesce(${a.frag} ${sql.raw(SQL_OPS[op])} ${b.frag}, false)`);
+    if (!a || !b) return false;
+    const cmp = sql`(${a.frag} ${sql.raw(SQL_OPS[op])} ${b.frag})`;
+    if (loose || (!a.nullable && !b.nullable)) return rejecting(cmp);
+    return rejecting(sql`coalesce(${cmp}, false)`);
   };
+  return { truth, value: (c, args, paths, opPath) => boolVal(truth(c, args, paths, opPath, false)) };
 }
 
 function startOf(unit: 'week' | 'month' | 'quarter' | 'year'): SqlHandler {
@@ -176,20 +187,26 @@ const between: SqlHandler = (c, args, paths, opPath) => {
   );
 };
 
-const inList: SqlHandler = (c, args, paths, opPath) => {
+const inListTruth: SqlTruthHandler = (c, args, paths, opPath, loose) => {
   const [x, list] = argValues(c, args, paths, opPath);
   if (!x || !list || x.lit || !list.lit) throw notInSql('in_list needs a field and a literal list', opPath);
-  if (!Array.isArray(list.value)) return lit(false);
+  if (!Array.isArray(list.value)) return false;
   if (x.cls === 'textArray') {
     const strings = list.value.filter((item): item is string => typeof item === 'string');
-    if (strings.length === 0) return lit(false);
+    if (strings.length === 0) return false;
     const array = sql`ARRAY[${sql.join(strings.map((s) => textParam(s, opPath)))}]::text[]`;
-    return boolVal(splitNull(x, false, sql`(${x.sql} && ${array})`));
+    return splitNullLoose(x, false, rejecting(sql`(${x.sql} && ${array})`), loose);
+  }
+  const strings = list.value.filter((item): item is string => typeof item === 'string');
+  if (x.cls === 'text' && strings.length > 1) {
+    for (const s of strings) textParam(s, opPath);
+    return splitNullLoose(x, false, rejecting(sql`(${x.sql} = ANY(${strings}::text[]))`), loose);
   }
   const hits = list.value.map((item) =>
     item === null || item === undefined ? false : c.compare('seq', nonNull(x), lit(item), opPath),
   );
-  return boolVal(splitNull(x, false, or(hits)));
+  const any = or(hits);
+  return splitNullLoose(x, false, hits.every(isRejecting) ? rejecting(any) : any, loose);
 };
 
 /** A numeric operand of the dec_* operations, or null when the interpreter would read null. */
@@ -203,18 +220,10 @@ function numericOf(v: SqlVal, path: string): { frag: Frag; nullable: boolean } |
     }
     return parsed === null ? null : { frag: sql`${decimalText(parsed)}::numeric`, nullable: false };
   }
-  if (v.cls === 'decimal') return { frag: sql`(${v.sql})::numeric`, nullable: v.nullable };
+  // A numeric column is compared as itself, so its btree index applies.
+  if (v.cls === 'decimal') return { frag: v.column ? v.sql : sql`(${v.sql})::numeric`, nullable: v.nullable };
   if (v.cls === 'number') return { frag: sql`(${v.sql})::numeric`, nullable: v.nullable };
   throw notInSql(`decimal operation on a ${v.cls} value`, path);
-}
-
-function decCompare(op: CmpName): SqlHandler {
-  return (c, args, paths, opPath) => {
-    const vals = argValues(c, args, paths, opPath).map((v, i) => numericOf(v, paths[i] ?? opPath));
-    const [a, b] = vals;
-    if (!a || !b) return lit(false);
-    return boolVal(sql`coalesce(${a.frag} ${sql.raw(SQL_OPS[op])} ${b.frag}, false)`);
-  };
 }
 
 function decArithmetic(symbol: '+' | '-' | '*'): SqlHandler {
@@ -256,6 +265,40 @@ const unsupported =
 // Context operations are constant and folded before dispatch; reaching them here is a bug.
 const folded = unsupported('context operation with record input');
 
+const comparisons = (read: Parameters<typeof typedCompare>[0]) => ({
+  eq: typedCompare(read, 'eq'),
+  ne: typedCompare(read, 'ne'),
+  lt: typedCompare(read, 'lt'),
+  lte: typedCompare(read, 'lte'),
+  gt: typedCompare(read, 'gt'),
+  gte: typedCompare(read, 'gte'),
+});
+const DATE_CMP = comparisons(dateOf);
+const INSTANT_CMP = comparisons(instantOf);
+const DEC_CMP = comparisons((_c, v, path) => numericOf(v, path));
+
+/** The platform operations with a condition-position form (see {@link SqlTruthHandler}). */
+export const PLATFORM_TRUTH: Partial<Record<PlatformOpName, SqlTruthHandler>> = {
+  date_eq: DATE_CMP.eq.truth,
+  date_ne: DATE_CMP.ne.truth,
+  date_lt: DATE_CMP.lt.truth,
+  date_lte: DATE_CMP.lte.truth,
+  date_gt: DATE_CMP.gt.truth,
+  date_gte: DATE_CMP.gte.truth,
+  datetime_eq: INSTANT_CMP.eq.truth,
+  datetime_lt: INSTANT_CMP.lt.truth,
+  datetime_lte: INSTANT_CMP.lte.truth,
+  datetime_gt: INSTANT_CMP.gt.truth,
+  datetime_gte: INSTANT_CMP.gte.truth,
+  dec_eq: DEC_CMP.eq.truth,
+  dec_ne: DEC_CMP.ne.truth,
+  dec_lt: DEC_CMP.lt.truth,
+  dec_lte: DEC_CMP.lte.truth,
+  dec_gt: DEC_CMP.gt.truth,
+  dec_gte: DEC_CMP.gte.truth,
+  in_list: inListTruth,
+};
+
 /** Every platform operation's SQL translation (or its reason for having none). */
 export const PLATFORM_SQL: Record<PlatformOpName, SqlHandler> = {
   today: folded,
@@ -263,17 +306,17 @@ export const PLATFORM_SQL: Record<PlatformOpName, SqlHandler> = {
   current_user: folded,
   current_user_departments: folded,
   current_user_roles: folded,
-  date_eq: temporalCompare(dateOf, 'eq'),
-  date_ne: temporalCompare(dateOf, 'ne'),
-  date_lt: temporalCompare(dateOf, 'lt'),
-  date_lte: temporalCompare(dateOf, 'lte'),
-  date_gt: temporalCompare(dateOf, 'gt'),
-  date_gte: temporalCompare(dateOf, 'gte'),
-  datetime_eq: temporalCompare(instantOf, 'eq'),
-  datetime_lt: temporalCompare(instantOf, 'lt'),
-  datetime_lte: temporalCompare(instantOf, 'lte'),
-  datetime_gt: temporalCompare(instantOf, 'gt'),
-  datetime_gte: temporalCompare(instantOf, 'gte'),
+  date_eq: DATE_CMP.eq.value,
+  date_ne: DATE_CMP.ne.value,
+  date_lt: DATE_CMP.lt.value,
+  date_lte: DATE_CMP.lte.value,
+  date_gt: DATE_CMP.gt.value,
+  date_gte: DATE_CMP.gte.value,
+  datetime_eq: INSTANT_CMP.eq.value,
+  datetime_lt: INSTANT_CMP.lt.value,
+  datetime_lte: INSTANT_CMP.lte.value,
+  datetime_gt: INSTANT_CMP.gt.value,
+  datetime_gte: INSTANT_CMP.gte.value,
   date_diff_days: (c, args, paths, opPath) => {
     const [a, b] = argValues(c, args, paths, opPath).map((v, i) => dateOf(c, v, paths[i] ?? opPath));
     if (!a || !b) return lit(null);
@@ -300,18 +343,18 @@ export const PLATFORM_SQL: Record<PlatformOpName, SqlHandler> = {
   is_empty: emptiness(false),
   is_not_empty: emptiness(true),
   between,
-  in_list: inList,
+  in_list: (c, args, paths, opPath) => boolVal(inListTruth(c, args, paths, opPath, false)),
   dec_add: decArithmetic('+'),
   dec_sub: decArithmetic('-'),
   dec_mul: decArithmetic('*'),
   dec_div: unsupported('dec_div (PostgreSQL chooses a different result scale)'),
   dec_round: decRound,
-  dec_eq: decCompare('eq'),
-  dec_ne: decCompare('ne'),
-  dec_lt: decCompare('lt'),
-  dec_lte: decCompare('lte'),
-  dec_gt: decCompare('gt'),
-  dec_gte: decCompare('gte'),
+  dec_eq: DEC_CMP.eq.value,
+  dec_ne: DEC_CMP.ne.value,
+  dec_lt: DEC_CMP.lt.value,
+  dec_lte: DEC_CMP.lte.value,
+  dec_gt: DEC_CMP.gt.value,
+  dec_gte: DEC_CMP.gte.value,
   old: unsupported('old (update triggers have no SQL meaning)'),
   new: unsupported('new (update triggers have no SQL meaning)'),
   changed: unsupported('changed (update triggers have no SQL meaning)'),

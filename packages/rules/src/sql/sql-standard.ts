@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { SpecialFormName, StandardOpName } from '../ops/standard-ops.js';
-import { and, type Bool, not, or, splitNull, truthOf } from './sql-bool.js';
+import { and, type Bool, isRejecting, not, or, rejecting, splitNullLoose, truthOf } from './sql-bool.js';
 import type { SqlCompiler } from './sql-compiler.js';
 import { expr, lit, nonNull, notInSql, type SqlExpr, type SqlVal, textParam } from './sql-value.js';
 
@@ -59,40 +59,61 @@ const ifValue: SqlHandler = (c, args, paths, opPath) => {
   return boolVal(c.truth({ [op]: args as unknown[] }, opPath.slice(0, opPath.lastIndexOf('/'))));
 };
 
+/** A condition-position handler: may be NULL where the rule is false when `loose` (a WHERE context). */
+export type SqlTruthHandler = (
+  c: SqlCompiler,
+  args: readonly unknown[],
+  paths: readonly string[],
+  opPath: string,
+  loose: boolean,
+) => Bool;
+
+/** Strict membership of a non-NULL expression in literal items: `= ANY($1::text[])` for text. */
+function memberOf(c: SqlCompiler, x: SqlExpr, items: readonly unknown[], opPath: string): Bool {
+  const live = items.filter((item) => item !== null && item !== undefined);
+  const strings = live.filter((item): item is string => typeof item === 'string');
+  if (x.cls === 'text' && strings.length > 1) {
+    // Non-strings never === a text value; one array parameter keeps the plan (and its index) simple.
+    for (const s of strings) textParam(s, opPath);
+    return rejecting(sql`(${x.sql} = ANY(${strings}::text[]))`);
+  }
+  const hits = live.map((item) => c.compare('seq', x, lit(item), opPath));
+  const any = or(hits);
+  return hits.every(isRejecting) ? rejecting(any) : any;
+}
+
 /**
  * `in` as json-logic-js defines it: `b.indexOf(a) !== -1` when b is an array or string, else false.
  * Supported: a field in a literal list or literal string, a literal in a multi-select or text field.
  */
-const inHandler: SqlHandler = (c, args, paths, opPath) => {
+const inTruth: SqlTruthHandler = (c, args, paths, opPath, loose) => {
   const [a, b] = values(c, args, paths, opPath);
   if (!a || !b) throw notInSql('in', opPath);
   if (b.lit) {
     const list = b.value;
-    if (!list || typeof (list as { indexOf?: unknown }).indexOf === 'undefined') return lit(false);
-    if (a.lit) return lit((list as unknown[]).indexOf(a.value) !== -1);
+    if (!list || typeof (list as { indexOf?: unknown }).indexOf === 'undefined') return false;
+    if (a.lit) return (list as unknown[]).indexOf(a.value) !== -1;
     if (Array.isArray(list)) {
       const whenNull = list.indexOf(null) !== -1;
-      const hit = list.map((item) =>
-        item === null ? false : c.compare('seq', nonNull(a), lit(item), opPath),
-      );
-      return boolVal(splitNull(a, whenNull, or(hit)));
+      return splitNullLoose(a, whenNull, memberOf(c, nonNull(a), list, opPath), loose);
     }
     // b is a literal string: String(a) is searched in it.
     const hay = list as string;
     const whenNull = hay.indexOf('null') !== -1;
     const needle = textOf(a, opPath);
-    return boolVal(splitNull(a, whenNull, sql`(strpos(${textParam(hay, opPath)}, ${needle}) > 0)`));
+    const found = rejecting(sql`(strpos(${textParam(hay, opPath)}, ${needle}) > 0)`);
+    return splitNullLoose(a, whenNull, found, loose);
   }
   if (!a.lit) throw notInSql('in with field values on both sides', opPath);
   if (b.cls === 'textArray') {
-    if (typeof a.value !== 'string') return lit(false);
-    return boolVal(splitNull(b, false, sql`coalesce(${textParam(a.value, opPath)} = ANY(${b.sql}), false)`));
+    if (typeof a.value !== 'string') return false;
+    const found = rejecting(sql`coalesce(${textParam(a.value, opPath)} = ANY(${b.sql}), false)`);
+    return splitNullLoose(b, false, found, loose);
   }
   const hay = textOf(b, opPath);
   const needle = String(a.value);
-  return boolVal(
-    splitNull(b, false, sql`(${hay} <> '' AND strpos(${hay}, ${textParam(needle, opPath)}) > 0)`),
-  );
+  const found = rejecting(sql`(${hay} <> '' AND strpos(${hay}, ${textParam(needle, opPath)}) > 0)`);
+  return splitNullLoose(b, false, found, loose);
 };
 
 /** The SQL text that equals the interpreter's string for a text-like expression. */
@@ -110,30 +131,55 @@ export function textOf(x: SqlExpr, path: string) {
   }
 }
 
-function comparison(build: (v: SqlVal[], c: SqlCompiler, at: string) => Bool): SqlHandler {
-  return (c, args, paths, opPath) => boolVal(build(values(c, args, paths, opPath), c, opPath));
+function comparison(build: (v: SqlVal[], c: SqlCompiler, at: string, loose: boolean) => Bool) {
+  const truth: SqlTruthHandler = (c, args, paths, opPath, loose) =>
+    build(values(c, args, paths, opPath), c, opPath, loose);
+  const value: SqlHandler = (c, args, paths, opPath) => boolVal(truth(c, args, paths, opPath, false));
+  return { truth, value };
 }
 
 const lessThan = (op: 'lt' | 'le') =>
-  comparison(([a, b, third], c, at) => {
-    const first = c.compare(op, a!, b!, at);
+  comparison(([a, b, third], c, at, loose) => {
+    const first = c.compare(op, a!, b!, at, loose);
     if (third === undefined || (third.lit && third.value === undefined)) return first;
-    return and([first, c.compare(op, b!, third, at)]);
+    return and([first, c.compare(op, b!, third, at, loose)]);
   });
 
-/** Every JsonLogic standard operation and special form in value position. */
-export const STANDARD_SQL: Record<StandardOpName | SpecialFormName, SqlHandler> = {
-  '==': comparison(([a, b], c, at) => c.compare('eq', a!, b!, at)),
+const CMP = {
+  '==': comparison(([a, b], c, at, loose) => c.compare('eq', a!, b!, at, loose)),
   '!=': comparison(([a, b], c, at) => not(c.compare('eq', a!, b!, at))),
-  '===': comparison(([a, b], c, at) => c.compare('seq', a!, b!, at)),
+  '===': comparison(([a, b], c, at, loose) => c.compare('seq', a!, b!, at, loose)),
   '!==': comparison(([a, b], c, at) => not(c.compare('seq', a!, b!, at))),
   '<': lessThan('lt'),
   '<=': lessThan('le'),
-  '>': comparison(([a, b], c, at) => c.compare('lt', b!, a!, at)),
-  '>=': comparison(([a, b], c, at) => c.compare('le', b!, a!, at)),
+  '>': comparison(([a, b], c, at, loose) => c.compare('lt', b!, a!, at, loose)),
+  '>=': comparison(([a, b], c, at, loose) => c.compare('le', b!, a!, at, loose)),
+};
+
+/** The standard operations with a condition-position form (see {@link SqlTruthHandler}). */
+export const STANDARD_TRUTH: Partial<Record<StandardOpName, SqlTruthHandler>> = {
+  '==': CMP['=='].truth,
+  '===': CMP['==='].truth,
+  '<': CMP['<'].truth,
+  '<=': CMP['<='].truth,
+  '>': CMP['>'].truth,
+  '>=': CMP['>='].truth,
+  in: inTruth,
+};
+
+/** Every JsonLogic standard operation and special form in value position. */
+export const STANDARD_SQL: Record<StandardOpName | SpecialFormName, SqlHandler> = {
+  '==': CMP['=='].value,
+  '!=': CMP['!='].value,
+  '===': CMP['==='].value,
+  '!==': CMP['!=='].value,
+  '<': CMP['<'].value,
+  '<=': CMP['<='].value,
+  '>': CMP['>'].value,
+  '>=': CMP['>='].value,
   '!': (c, args, paths, opPath) => boolVal(not(c.truth(args[0], paths[0] ?? opPath))),
   '!!': (c, args, paths, opPath) => boolVal(c.truth(args[0], paths[0] ?? opPath)),
-  in: inHandler,
+  in: (c, args, paths, opPath) => boolVal(inTruth(c, args, paths, opPath, false)),
   and: logical('and'),
   or: logical('or'),
   if: ifValue,

@@ -20,6 +20,12 @@ export interface SqlCompileContext {
   readonly user?: CurrentUser;
   /** Qualifies every column, e.g. `t` gives `"t"."amount"`. */
   readonly tableAlias?: string;
+  /**
+   * When true, the condition is two-valued (never NULL), for a SELECT list or a caller's own `NOT`.
+   * By default it is a WHERE predicate: TRUE exactly on the interpreter-truthy rows and FALSE or NULL
+   * elsewhere, which lets comparisons drop NULL guards and stay index-friendly.
+   */
+  readonly twoValued?: boolean;
 }
 
 /** Any SQL fragment. */
@@ -46,6 +52,8 @@ export type SqlVal =
        * (true for columns, false for computed values such as `dec_add`, whose JS text is normalised).
        */
       readonly exactText: boolean;
+      /** True for a plain column reference (so a comparison with a parameter can use its index). */
+      readonly column?: boolean;
     };
 
 /** A non-literal {@link SqlVal}. */

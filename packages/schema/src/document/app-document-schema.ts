@@ -2,6 +2,7 @@ import { type Static, Type } from '@sinclair/typebox';
 import { EntitySchema } from './entity-schema.js';
 import { AppKeySchema } from './ids.js';
 import { LabelSchema, TextSchema } from './label.js';
+import { RoleSchema } from './role-schema.js';
 
 /** The metadata format version this code writes. Older documents are upgraded on read. */
 export const CURRENT_SCHEMA_VERSION = 1;
@@ -29,6 +30,8 @@ export const AppDocumentSchema = Type.Object(
       ),
     ),
     entities: Type.Array(EntitySchema, { maxItems: 500 }),
+    /** Roles and what they may do with each entity's records (see the permission model). */
+    roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 200 })),
   },
   { additionalProperties: false },
 );

@@ -77,6 +77,7 @@ function semanticIssues(doc: AppDocument): ValidationIssue[] {
       } else if (field && !isSortable(field)) add(`${base}/defaultSort/${i}/field`, 'cannot be sorted on');
     });
   });
+  roleIssues(doc, entityIds, add);
   doc.entities.forEach((entity, e) => {
     if (entity.kind === 'child' && !childUse.has(entity.id)) {
       add(pointer('', 'entities', e, 'kind'), 'a child entity must be used by exactly one sub-table field');
@@ -217,4 +218,33 @@ function formulaIssue(expression: unknown, keys: Set<string>): { path: string; m
     }
   }
   return undefined;
+}
+
+function roleIssues(
+  doc: AppDocument,
+  entities: Map<string, Entity>,
+  add: (path: string, message: string) => void,
+): void {
+  const keys = new Set<string>();
+  (doc.roles ?? []).forEach((role, r) => {
+    const base = pointer('', 'roles', r);
+    if (keys.has(role.key)) add(`${base}/key`, `duplicates role key "${role.key}"`);
+    keys.add(role.key);
+    const granted = new Set<string>();
+    role.grants.forEach((grant, g) => {
+      const grantBase = pointer(base, 'grants', g);
+      const entity = entities.get(grant.entity);
+      if (!entity) {
+        add(`${grantBase}/entity`, `no entity has id "${grant.entity}"`);
+        return;
+      }
+      if (entity.kind === 'child') add(`${grantBase}/entity`, 'child entities follow their parent’s grants');
+      if (granted.has(grant.entity)) add(`${grantBase}/entity`, 'a role has one grant per entity');
+      granted.add(grant.entity);
+      for (const fieldId of Object.keys(grant.fields ?? {})) {
+        if (!entity.fields.some((f) => f.id === fieldId))
+          add(pointer(grantBase, 'fields', fieldId), 'is not a field id of this entity');
+      }
+    });
+  });
 }

@@ -59,6 +59,7 @@ export function installErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const mapped = toDougongError(error);
     if (mapped.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (mapped.status === 429) void reply.header('Retry-After', String(mapped.extra.retryAfter ?? 60));
     void reply.status(mapped.status).type('application/json; charset=utf-8').send(mapped.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {

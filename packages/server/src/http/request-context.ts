@@ -1,10 +1,11 @@
-import { AppStore, type DougongDatabase, RecordRepository } from '@dougong/db';
+import { AppStore, type DougongDatabase, IdentityStore, RecordRepository } from '@dougong/db';
 import { type AppModel, DougongError } from '@dougong/schema';
 
 /** What every route needs: the database, the metadata store and a clock. */
 export interface ServerContext {
   database: DougongDatabase;
   store: AppStore;
+  identity: IdentityStore;
   now: () => Date;
   /** Record repositories by published model (rebuilt only when an app is republished). */
   repositories: WeakMap<AppModel, RecordRepository>;
@@ -12,7 +13,13 @@ export interface ServerContext {
 
 /** Creates the shared server context. */
 export function createContext(database: DougongDatabase, now: () => Date = () => new Date()): ServerContext {
-  return { database, store: new AppStore(database.db), now, repositories: new WeakMap() };
+  return {
+    database,
+    store: new AppStore(database.db),
+    identity: new IdentityStore(database.db),
+    now,
+    repositories: new WeakMap(),
+  };
 }
 
 /** The repository for an app's published model; 404 when the app is unknown or unpublished. */

@@ -1,5 +1,8 @@
+import { gateFor, type RecordGate, type RecordRepository } from '@dougong/db';
+import type { EntityModel } from '@dougong/schema';
 import { DougongError } from '@dougong/schema';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { requireAppAccess } from '../auth/auth-hooks.js';
 import { ifMatchVersion, repositoryFor, type ServerContext } from '../http/request-context.js';
 
 interface RecordParams {
@@ -47,30 +50,47 @@ function parseFilter(text: string | undefined): unknown {
  */
 export function registerRecordRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const base = '/api/apps/:app/entities/:entity/records';
-  const actor = () => ({ userId: null, now: ctx.now() });
+
+  /** Everything a record route needs: the repository, the entity, the caller's gate and actor. */
+  const scoped = async (request: FastifyRequest<{ Params: Omit<RecordParams, 'id'> }>) => {
+    const principal = requireAppAccess(request, request.params.app);
+    const repo: RecordRepository = await repositoryFor(ctx, request.params.app);
+    const model: EntityModel = repo.entity(request.params.entity);
+    const now = ctx.now();
+    const gate: RecordGate = gateFor(repo.app, model, principal, now);
+    return {
+      repo,
+      model,
+      gate,
+      actor: { userId: principal.userId, departmentId: principal.primaryDepartmentId, now },
+    };
+  };
 
   app.get<{ Params: Omit<RecordParams, 'id'>; Querystring: ListQuery }>(
     base,
     { schema: { querystring: listQuerySchema } },
     async (request) => {
-      const repo = await repositoryFor(ctx, request.params.app);
-      const model = repo.entity(request.params.entity);
+      const { repo, model, gate } = await scoped(request);
       const { filter, sort, q, limit, cursor, expand, count } = request.query;
-      return repo.list(model, {
-        filter: parseFilter(filter),
-        ...(sort !== undefined ? { sort } : {}),
-        ...(q !== undefined ? { q } : {}),
-        ...(limit !== undefined ? { limit } : {}),
-        ...(cursor !== undefined ? { cursor } : {}),
-        ...(expand ? { expand: expand.split(',').map((s) => s.trim()) } : {}),
-        exactTotal: count === 'exact',
-      });
+      return repo.list(
+        model,
+        {
+          filter: parseFilter(filter),
+          ...(sort !== undefined ? { sort } : {}),
+          ...(q !== undefined ? { q } : {}),
+          ...(limit !== undefined ? { limit } : {}),
+          ...(cursor !== undefined ? { cursor } : {}),
+          ...(expand ? { expand: expand.split(',').map((s) => s.trim()) } : {}),
+          exactTotal: count === 'exact',
+        },
+        gate,
+      );
     },
   );
 
   app.post<{ Params: Omit<RecordParams, 'id'> }>(base, async (request, reply) => {
-    const repo = await repositoryFor(ctx, request.params.app);
-    const record = await repo.create(repo.entity(request.params.entity), request.body, actor());
+    const { repo, model, gate, actor } = await scoped(request);
+    const record = await repo.create(model, request.body, actor, gate);
     void reply
       .status(201)
       .header('ETag', `"${record.version}"`)
@@ -79,43 +99,39 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   app.get<{ Params: RecordParams }>(`${base}/:id`, async (request, reply) => {
-    const repo = await repositoryFor(ctx, request.params.app);
-    const record = await repo.get(repo.entity(request.params.entity), request.params.id);
+    const { repo, model, gate } = await scoped(request);
+    const record = await repo.get(model, request.params.id, gate);
     void reply.header('ETag', `"${record.version}"`);
     return record;
   });
 
   app.patch<{ Params: RecordParams }>(`${base}/:id`, async (request, reply) => {
-    const repo = await repositoryFor(ctx, request.params.app);
+    const { repo, model, gate, actor } = await scoped(request);
     const record = await repo.update(
-      repo.entity(request.params.entity),
+      model,
       request.params.id,
       request.body,
-      actor(),
+      actor,
       ifMatchVersion(request.headers['if-match']),
+      gate,
     );
     void reply.header('ETag', `"${record.version}"`);
     return record;
   });
 
   app.delete<{ Params: RecordParams }>(`${base}/:id`, async (request, reply) => {
-    const repo = await repositoryFor(ctx, request.params.app);
-    await repo.remove(
-      repo.entity(request.params.entity),
-      request.params.id,
-      actor(),
-      ifMatchVersion(request.headers['if-match']),
-    );
+    const { repo, model, gate, actor } = await scoped(request);
+    await repo.remove(model, request.params.id, actor, ifMatchVersion(request.headers['if-match']), gate);
     void reply.status(204);
   });
 
   app.post<{ Params: RecordParams }>(`${base}/:id/restore`, async (request) => {
-    const repo = await repositoryFor(ctx, request.params.app);
-    return repo.restore(repo.entity(request.params.entity), request.params.id, actor());
+    const { repo, model, gate, actor } = await scoped(request);
+    return repo.restore(model, request.params.id, actor, gate);
   });
 
   app.get<{ Params: RecordParams }>(`${base}/:id/history`, async (request) => {
-    const repo = await repositoryFor(ctx, request.params.app);
-    return { items: await repo.historyOf(repo.entity(request.params.entity), request.params.id) };
+    const { repo, model, gate } = await scoped(request);
+    return { items: await repo.historyOf(model, request.params.id, gate) };
   });
 }

@@ -1,9 +1,12 @@
-import { migrateSystem } from '@dougong/db';
+import { IdentityStore, migrateSystem } from '@dougong/db';
 import { createTestDatabase, type TestDatabase } from '@dougong/db/testing';
 import type { AppDocument } from '@dougong/schema';
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
+import { hashPassword } from '../../src/auth/password.js';
 import { buildServer } from '../../src/index.js';
+
+const FIXTURE_ADMIN_PASSWORD = 'Fixture-admin-2026';
 
 /** A parsed response of {@link HttpFixture.api}. */
 export interface ApiResponse {
@@ -25,6 +28,10 @@ export interface HttpFixture {
   database: TestDatabase;
   app: FastifyInstance;
   clock: TestClock;
+  /** The administrator every request runs as (unless a test sends other credentials). */
+  adminId: string;
+  /** Cookie and CSRF headers of the administrator's session, for requests over a real socket. */
+  adminHeaders: Record<string, string>;
   /** Sends a request through `app.inject()`; objects are sent as JSON, strings as they are. */
   api(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
@@ -59,13 +66,31 @@ export async function createHttpFixture(): Promise<HttpFixture> {
   };
   const app = await buildServer({ database, now: clock.now, metadataPollMs: 0 });
   const { db } = database;
+  // Every request runs as the administrator unless the test overrides the credentials.
+  await new IdentityStore(db).ensureFirstAdmin(await hashPassword(FIXTURE_ADMIN_PASSWORD));
+  const login = await app.inject({
+    method: 'POST',
+    url: '/api/auth/login',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ username: 'admin', password: FIXTURE_ADMIN_PASSWORD }),
+  });
+  expect(login.statusCode, login.body).toBe(200);
+  const adminId = (JSON.parse(login.body) as { user: { id: string } }).user.id;
+  const adminHeaders = {
+    cookie: String(login.headers['set-cookie']).split(';')[0]!,
+    'x-csrf-token': (JSON.parse(login.body) as { csrfToken: string }).csrfToken,
+  };
 
   const api: HttpFixture['api'] = async (method, url, body, headers = {}) => {
     const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
     const res = await app.inject({
       method,
       url,
-      headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: {
+        ...adminHeaders,
+        ...(payload === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       ...(payload === undefined ? {} : { payload }),
     });
     let parsed: unknown;
@@ -126,6 +151,8 @@ export async function createHttpFixture(): Promise<HttpFixture> {
     database,
     app,
     clock,
+    adminId,
+    adminHeaders,
     api,
     tableRows,
     columns,
