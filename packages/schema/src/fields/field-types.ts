@@ -202,7 +202,8 @@ export const FIELD_TYPE_REGISTRY: FieldTypeRegistry = {
   email: {
     columnType: () => 'text',
     valueKind: () => 'text',
-    valueSchema: () => ({ type: 'string', format: 'email' }),
+    // Internationalised addresses (例子@公司.中国) are valid: JSON Schema's `email` format would refuse them.
+    valueSchema: () => ({ type: 'string', maxLength: 254, pattern: '^[^@\\s]+@[^@\\s]+$' }),
     check(value) {
       if (typeof value !== 'string' || value.length > 254 || !EMAIL.test(value.trim()))
         return fail('must be an email address');
@@ -227,7 +228,8 @@ export const FIELD_TYPE_REGISTRY: FieldTypeRegistry = {
   url: {
     columnType: () => 'text',
     valueKind: () => 'text',
-    valueSchema: () => ({ type: 'string', format: 'uri' }),
+    // Internationalised URLs (http://例子.中国/) are valid: JSON Schema's `uri` format would refuse them.
+    valueSchema: () => ({ type: 'string', maxLength: 2048, pattern: '^https?://' }),
     check(value) {
       if (typeof value !== 'string' || value.length > 2048) return fail('must be an http(s) URL');
       try {
