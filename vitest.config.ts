@@ -13,7 +13,7 @@ export default defineConfig({
       'templates/*/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
-    exclude: ['**/node_modules/**', '**/dist/**', 'apps/web/test/e2e/**'],
+    exclude: ['**/node_modules/**', '**/dist/**'],
     pool: 'forks',
     globalSetup: ['./scripts/test-global-setup.ts'],
     testTimeout: 60_000,

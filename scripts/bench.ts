@@ -1,6 +1,6 @@
 // `pnpm bench`: benchmarks, not tests. Each prints ratios against a baseline measured in the same run.
 // Options: BENCH_ROWS (default 1,000,000), BENCH_SECONDS (load duration, default 10),
-// BENCH_ONLY=records|rules, DATABASE_URL (else PostgreSQL on 127.0.0.1:5432 if it answers).
+// BENCH_ONLY=records|rules|flows|web, DATABASE_URL (else PostgreSQL on 127.0.0.1:5432 if it answers).
 import { openDatabase } from '@dougong/db';
 import pg from 'pg';
 import { runRecordsBench } from './bench/records-bench.js';
@@ -45,4 +45,20 @@ if (!only || only === 'rules') {
   } finally {
     await database?.close();
   }
+}
+
+if (!only || only === 'web') {
+  log('\n# Web app: first load');
+  const { runWebBench } = await import('./bench/web-bench.js');
+  await runWebBench({ log });
+}
+
+if (!only || only === 'flows') {
+  log(
+    '\n# Flow engine: record-created triggers through a five-node flow; steps/s and commit → first step lag',
+  );
+  const { runFlowsBench } = await import('./bench/flows-bench.js');
+  const runs = Number(process.env.BENCH_FLOW_RUNS ?? 10_000);
+  await runFlowsBench({ kind: 'pglite', runs, log });
+  if (pgUrl) await runFlowsBench({ kind: 'postgres', url: pgUrl, runs, log });
 }

@@ -12,20 +12,35 @@ const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
   '@dougong/schema': { allowed: [], pure: true },
   '@dougong/rules': { allowed: [], pure: true },
   '@dougong/access': { allowed: ['@dougong/schema'], pure: true },
+  '@dougong/forms': { allowed: ['@dougong/schema', '@dougong/rules'], pure: true },
   '@dougong/template-sales': { allowed: ['@dougong/schema'], pure: true },
-  '@dougong/db': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access'], pure: false },
-  '@dougong/server': {
-    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/db'],
+  '@dougong/flows': { allowed: ['@dougong/schema', '@dougong/rules'], pure: true },
+  '@dougong/db': {
+    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/forms', '@dougong/flows'],
     pure: false,
   },
+  '@dougong/server': {
+    allowed: [
+      '@dougong/schema',
+      '@dougong/rules',
+      '@dougong/access',
+      '@dougong/forms',
+      '@dougong/flows',
+      '@dougong/db',
+    ],
+    pure: false,
+  },
+  '@dougong/web': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/forms'], pure: false },
   '@dougong/server-app': {
     allowed: [
       '@dougong/schema',
       '@dougong/rules',
       '@dougong/access',
+      '@dougong/forms',
       '@dougong/db',
       '@dougong/server',
       '@dougong/template-sales',
+      '@dougong/flows',
     ],
     pure: false,
   },

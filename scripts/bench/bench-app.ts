@@ -65,10 +65,10 @@ export function loadSql(from: number, to: number): string {
       timestamptz '2024-01-01 00:00:00+00' + (g * interval '37 seconds'),
       'Deal ' || g, 'Company ' || (g % 50000), (array['sh','bj','gz','sz','cd','hz','wh','xa'])[1 + g % 8],
       (array['initial','needs','proposal','negotiation','won','lost'])[1 + (g * 7) % 6],
-      ((g * 7919) % 10000000) / 100.0, 1 + g % 100, (g % 100)::numeric, date '2024-01-01' + (g % 900),
+      ((g * 7919) % 10000000) / 100.0, 1 + g % 100, (g % 100)::numeric, date '2024-01-01' + (g % 900)::int,
       'user' || g || '@example.com', '138' || lpad((g % 100000000)::text, 8, '0'), g % 3 <> 0, (g * 31) % 100,
       'note ' || g, 'region-' || (g % 7), timestamptz '2024-06-01 00:00:00+00' + (g * interval '11 seconds')
-    from generate_series(${from}, ${to}) as g`;
+    from generate_series(${from}::bigint, ${to}::bigint) as g`;
 }
 
 /** The benchmark list request: a filtered, sorted page of 50. */

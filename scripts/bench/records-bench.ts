@@ -157,6 +157,7 @@ async function load(
     url,
     connections: 50,
     duration: seconds,
+    timeout: 30,
     headers,
     ...(path
       ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, path: path() }) }] }

@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { AppStore, IdentityStore, migrateSystem, openDatabase } from '@dougong/db';
 import { buildServer, hashPassword } from '@dougong/server';
 import { readConfig } from './config.js';
+import { readFlowConfig } from './flow-config.js';
 import { installTemplates } from './install-templates.js';
 
 async function main(): Promise<void> {
@@ -24,7 +26,14 @@ async function main(): Promise<void> {
       `\n  First start: created user "admin" with password ${generated}\n  Sign in and change it; it is not shown again.\n\n`,
     );
   }
-  const app = await buildServer({ database, logger: true });
+  // The built web app (apps/web/dist), when present, is served at `/`.
+  const webRoot = process.env.WEB_ROOT ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
+  const app = await buildServer({
+    database,
+    logger: true,
+    flows: readFlowConfig(process.env, config.dataDir),
+    ...(existsSync(resolve(webRoot, 'index.html')) ? { webRoot: resolve(webRoot) } : {}),
+  });
   await installTemplates(new AppStore(database.db), config.installTemplates, (m) => app.log.info(m));
   app.addHook('onClose', async () => database.close());
   const shutdown = (signal: string) => {
@@ -37,6 +46,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   await app.listen({ port: config.port, host: config.host });
+  if (process.env.FLOW_WORKER !== 'off') app.flows.worker.start();
   app.log.info(
     `Dougong is running on http://${config.host}:${config.port} (${database.kind}); API docs at /api/docs`,
   );

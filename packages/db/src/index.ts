@@ -4,6 +4,23 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './dialect/open-database.js';
+export type {
+  EffectContext,
+  ExternalPerformers,
+} from './flows/effect-performer.js';
+export {
+  approvalsOf,
+  inboxOf,
+  listRuns,
+  type RunSummary,
+  runDetail,
+  type StepDetail,
+} from './flows/flow-queries.js';
+export { FlowRuntime, type FlowRuntimeOptions, type WatchdogReport } from './flows/flow-runtime.js';
+export { type SimulationResult, simulateFlow } from './flows/flow-simulator.js';
+export { FlowTriggers } from './flows/flow-triggers.js';
+export { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from './flows/record-events.js';
+export { SecretBox } from './flows/secret-box.js';
 export {
   type ApiKeyInfo,
   DEFAULT_SESSION_POLICY,
@@ -45,3 +62,4 @@ export {
   RecordRepository,
 } from './records/record-repository.js';
 export type { RecordJson } from './records/row-mapping.js';
+export { type SavedView, SavedViewStore } from './views/saved-view-store.js';

@@ -20,6 +20,41 @@ export {
   type FieldType,
   type SelectOption,
 } from './document/field-schema.js';
+export {
+  type Flow,
+  type FlowNode,
+  FlowNodeIdSchema,
+  type FlowNodeKind,
+  FlowNodeSchema,
+  FlowSchema,
+  type FlowTrigger,
+  FlowTriggerSchema,
+} from './document/flow-schema.js';
+export {
+  FORM_KINDS,
+  FORM_WIDGETS,
+  type Form,
+  type FormAttribution,
+  FormAttributionSchema,
+  type FormDataLinkage,
+  FormDataLinkageSchema,
+  type FormFieldNode,
+  type FormKind,
+  type FormLinkageRule,
+  FormLinkageRuleSchema,
+  type FormNode,
+  FormNodeIdSchema,
+  FormNodeSchema,
+  type FormPublic,
+  FormPublicSchema,
+  FormSchema,
+  type FormSectionNode,
+  type FormTabsNode,
+  type FormValidationRule,
+  FormValidationRuleSchema,
+  type FormWidget,
+  LINKAGE_ACTIONS,
+} from './document/form-schema.js';
 export { AppKeySchema, KeySchema, StableIdSchema, SYSTEM_KEYS, type SystemKey } from './document/ids.js';
 export { type Label, LabelSchema, LOCALES, type Locale, labelFor, type Text } from './document/label.js';
 export { physicalNames, SYSTEM_COLUMNS } from './document/physical-names.js';

@@ -1,16 +1,19 @@
 import { DEFAULT_SESSION_POLICY, type DougongDatabase, type SessionPolicy } from '@dougong/db';
-import type { AppModel } from '@dougong/schema';
+import { type AppModel, DougongError } from '@dougong/schema';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAuthHooks } from './auth/auth-hooks.js';
 import { registerAuthRoutes } from './auth/auth-routes.js';
 import { registerIdentityRoutes } from './auth/identity-routes.js';
 import { PrincipalResolver } from './auth/principal-resolver.js';
+import { type FlowServerOptions, registerFlowRoutes } from './flows/flow-routes.js';
+import { registerFormRoutes } from './forms/form-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { createContext, type ServerContext } from './http/request-context.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { buildOpenApi } from './openapi/build-openapi.js';
 import { registerAppRoutes } from './routes/app-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
+import { registerViewRoutes } from './views/view-routes.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -32,6 +35,10 @@ export interface ServerOptions {
   bodyLimit?: number;
   /** Session idle and absolute limits (default 30 minutes / 12 hours). */
   sessionPolicy?: SessionPolicy;
+  /** The built web app (a folder with index.html) to serve at `/`; none when absent. */
+  webRoot?: string;
+  /** Flow engine settings (SMTP, HTTP allow-list, secret key); the worker starts only when asked. */
+  flows?: FlowServerOptions;
 }
 
 /** The platform's version as shown in OpenAPI. */
@@ -69,6 +76,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerDocs(app, ctx);
   registerAppRoutes(app, ctx);
   registerRecordRoutes(app, ctx);
+  registerViewRoutes(app, ctx);
+  registerFlowRoutes(app, ctx, options.flows);
+  registerFormRoutes(app, ctx);
+
+  if (options.webRoot) await serveWebApp(app, options.webRoot);
 
   const pollMs = options.metadataPollMs ?? 2000;
   if (pollMs > 0) {
@@ -113,5 +125,34 @@ async function registerDocs(app: FastifyInstance, ctx: ServerContext): Promise<v
     staticCSP: false,
     transformSpecificationClone: false,
     transformSpecification: async () => buildOpenApi(await publishedModels(ctx), DOUGONG_VERSION) as never,
+  });
+}
+
+/**
+ * Serves the web app's files, and index.html for any other path outside /api (client-side routes).
+ * Hashed assets are cached for a year; index.html never.
+ */
+async function serveWebApp(app: FastifyInstance, root: string): Promise<void> {
+  const fastifyStatic = (await import('@fastify/static')).default;
+  await app.register(fastifyStatic, {
+    root,
+    prefix: '/',
+    wildcard: false,
+    index: false,
+    setHeaders(res, path) {
+      res.header(
+        'Cache-Control',
+        path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
+    },
+  });
+  // Client-side routes: any other GET outside /api gets the app shell.
+  app.get('/*', (request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    if (path.startsWith('/api/')) {
+      const error = new DougongError('NOT_FOUND', `No route GET ${path.slice(0, 200)}.`);
+      return reply.status(404).send(error.toJSON());
+    }
+    return reply.header('Cache-Control', 'no-cache').sendFile('index.html');
   });
 }

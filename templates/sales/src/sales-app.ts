@@ -1,4 +1,5 @@
 import type { AppDocument, Field, SelectOption } from '@dougong/schema';
+import { salesForms } from './sales-forms.js';
 
 const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const opt = (id: string, zh: string, en: string, color?: string): SelectOption => ({
@@ -132,6 +133,7 @@ export function salesApp(): AppDocument {
     defaultCurrency: 'CNY',
     template: { ...SALES_TEMPLATE },
     roles: salesRoles(),
+    forms: salesForms(),
     entities: [
       {
         id: 'account',
@@ -330,6 +332,10 @@ export function salesApp(): AppDocument {
           },
           text('utm_source', 'UTM 来源', 'UTM source', { maxLength: 200 } as Partial<Field>),
           text('utm_campaign', 'UTM 活动', 'UTM campaign', { maxLength: 200 } as Partial<Field>),
+          text('utm_medium', 'UTM 媒介', 'UTM medium', { maxLength: 200 } as Partial<Field>),
+          text('utm_term', 'UTM 关键词', 'UTM term', { maxLength: 200 } as Partial<Field>),
+          text('utm_content', 'UTM 内容', 'UTM content', { maxLength: 200 } as Partial<Field>),
+          { id: 'referrer', key: 'referrer', type: 'url', label: L('来源页面', 'Referrer') },
           { id: 'notes', key: 'notes', type: 'longText', label: L('备注', 'Notes') },
         ],
       },

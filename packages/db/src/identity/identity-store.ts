@@ -149,6 +149,15 @@ export class IdentityStore {
     return rows[0]?.password_hash ?? null;
   }
 
+  /** Users by id (unknown ids are left out). */
+  async usersByIds(ids: readonly string[]): Promise<User[]> {
+    const valid = ids.filter(isUuid);
+    if (valid.length === 0) return [];
+    const { rows } = await sql<Record<string, unknown>>`select ${USER_COLUMNS} from dougong.users
+      where id = any(cast(${`{${valid.join(',')}}`} as uuid[]))`.execute(this.db);
+    return rows.map(toUser);
+  }
+
   /** Users, by login. */
   async listUsers(options: { q?: string; limit?: number } = {}): Promise<User[]> {
     const pattern = options.q ? `%${options.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;

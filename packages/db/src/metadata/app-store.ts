@@ -1,3 +1,5 @@
+import { checkFlows } from '@dougong/flows';
+import { checkFormRules } from '@dougong/forms';
 import {
   type AppDocument,
   type AppModel,
@@ -127,6 +129,14 @@ export class AppStore {
     const result = validateAppDocument(upgraded);
     if (!result.ok)
       throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', result.issues);
+    // Form rules are checked with the rule engine, a layer above the document validator.
+    const formRules = checkFormRules(result.document);
+    if (formRules.length > 0)
+      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', formRules);
+    // Flow graphs are checked by the flow package (schema cannot depend on it).
+    const flowIssues = checkFlows(result.document);
+    if (flowIssues.length > 0)
+      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', flowIssues);
     if (result.document.key !== key) {
       throw new DougongError('VALIDATION_FAILED', undefined, [
         { path: '/key', message: `must equal the app key in the URL ("${key}")` },

@@ -1,5 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { flowMigration } from '../flows/flow-migration.js';
 import { identityMigration } from '../identity/identity-migration.js';
+import { savedViewMigration } from '../views/saved-view-store.js';
 
 /**
  * Versioned migrations of the system schema `dougong`. Append new ones; never edit a shipped one.
@@ -12,6 +14,8 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
     },
   },
   '0002_identity': identityMigration,
+  '0003_flows': flowMigration,
+  '0004_saved_views': savedViewMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

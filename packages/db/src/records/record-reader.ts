@@ -105,6 +105,68 @@ export class RecordReader {
     return { items, nextCursor, total: total.count, totalExact: total.exact };
   }
 
+  /**
+   * Counts and sums per value of a field (e.g. opportunities per stage with their amounts), in SQL over
+   * the rows the gate lets the caller read. Grouping or summing a hidden or unsuitable field is a 400.
+   */
+  async aggregate(
+    model: EntityModel,
+    options: { groupBy: string; sum?: string[]; filter?: unknown },
+    gate: RecordGate,
+  ): Promise<Array<{ key: unknown; count: number; sums: Record<string, string | null> }>> {
+    const group = model.columnsByKey.get(options.groupBy);
+    if (
+      !group ||
+      gate.hidden.has(options.groupBy) ||
+      !['text', 'boolean', 'uuid', 'date', 'integer'].includes(group.kind)
+    ) {
+      throw new DougongError('BAD_REQUEST', undefined, [
+        {
+          path: '/groupBy',
+          message: 'must be a readable text, select, boolean, date, integer or reference field',
+        },
+      ]);
+    }
+    const sums = (options.sum ?? []).map((key, i) => {
+      const info = model.columnsByKey.get(key);
+      if (!info || gate.hidden.has(key) || (info.kind !== 'decimal' && info.kind !== 'integer')) {
+        throw new DougongError('BAD_REQUEST', undefined, [
+          { path: `/sum/${i}`, message: 'must be a readable number or money field' },
+        ]);
+      }
+      return info;
+    });
+    if (sums.length > 5)
+      throw new DougongError('BAD_REQUEST', undefined, [{ path: '/sum', message: 'sum at most 5 fields' }]);
+    const predicates: Expression<SqlBool>[] = [
+      sql<SqlBool>`${sql.ref(`${ALIAS}.deleted_at`)} is null`,
+      gate.read,
+    ];
+    if (options.filter !== undefined) {
+      const hiddenPath = hiddenVarPath(options.filter, gate.hidden);
+      if (hiddenPath !== undefined)
+        throw new DougongError('INVALID_FILTER', undefined, [
+          { path: `/filter${hiddenPath}`, message: 'names a field you cannot read' },
+        ]);
+      predicates.push(compileFilter(model, options.filter, this.app.timeZone, ALIAS));
+    }
+    const groupRef = sql.ref(`${ALIAS}.${group.column}`);
+    const sumColumns = sums.map(
+      (info, i) => sql`sum(${sql.ref(`${ALIAS}.${info.column}`)})::text as ${sql.id(`s${i}`)}`,
+    );
+    const { rows } = await sql<
+      Record<string, unknown>
+    >`select ${groupRef} as k, count(*)::int as n${sumColumns.length ? sql`, ${sql.join(sumColumns)}` : sql``}
+      from ${this.table(model)} as ${sql.id(ALIAS)} where ${sql.join(predicates, sql` and `)} group by ${groupRef} order by ${groupRef} nulls last limit 1000`.execute(
+      this.db,
+    );
+    return rows.map((row) => ({
+      key: row.k instanceof Date ? row.k.toISOString() : (row.k ?? null),
+      count: Number(row.n),
+      sums: Object.fromEntries(sums.map((info, i) => [info.key, (row[`s${i}`] as string | null) ?? null])),
+    }));
+  }
+
   /** A row as record JSON without the fields the gate hides. */
   toRecord(model: EntityModel, row: Record<string, unknown>, gate: RecordGate): RecordJson {
     const record = rowToRecord(model, row, this.app.timeZone);

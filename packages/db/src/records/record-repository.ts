@@ -38,6 +38,15 @@ export class RecordRepository {
     return this.reader.list(model, options, gate);
   }
 
+  /** Counts and sums per value of a field, over the rows the gate lets the caller read. */
+  aggregate(
+    model: EntityModel,
+    options: { groupBy: string; sum?: string[]; filter?: unknown },
+    gate: RecordGate = OPEN_GATE,
+  ) {
+    return this.reader.aggregate(model, options, gate);
+  }
+
   /** One record with its sub-table rows. */
   get(model: EntityModel, id: string, gate: RecordGate = OPEN_GATE): Promise<RecordJson> {
     return this.reader.get(model, id, gate);

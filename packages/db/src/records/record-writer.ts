@@ -6,8 +6,10 @@ import {
   validateRecordInput,
 } from '@dougong/schema';
 import { type SqlBool, sql } from 'kysely';
+import { emitRecordEvent } from '../flows/record-events.js';
 import { desiredIndexes } from '../planner/index-plan.js';
 import { nextAutoNumber } from './auto-number.js';
+import { enforceFormRules, type FormRuleActor } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
 import { RECORD_ALIAS, type RecordGate } from './record-gate.js';
 import type { Db, RecordReader } from './record-reader.js';
@@ -16,7 +18,7 @@ import { type RecordJson, rowToRecord } from './row-mapping.js';
 import { encodeValue } from './value-codec.js';
 
 /** Who is acting, and when (an injectable clock keeps tests deterministic). */
-export interface Actor {
+export interface Actor extends FormRuleActor {
   userId: string | null;
   /** The actor's primary department: the owner department of records they create. */
   departmentId?: string | null;
@@ -49,9 +51,10 @@ export class RecordWriter {
     if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
     const input = checked.record;
     this.checkWritable(payload, gate, gate.assign !== null);
+    const ruled = enforceFormRules(this.app, model, input, actor, now);
     return this.db.transaction().execute(async (trx) => {
       await this.checkReferences(trx, model, input);
-      const values = await this.completeValues(trx, model, input.values, now, {}, true);
+      const values = await this.completeValues(trx, model, input.values, now, ruled, true);
       const id = await this.insertRow(trx, model, values, actor, now, input.owner);
       if (input.owner && gate.assign) {
         // The owner given must be one the caller may assign records to.
@@ -68,6 +71,7 @@ export class RecordWriter {
       await this.writeRows(trx, model, id, input, actor, now);
       const stored = await this.reader.get(model, id, openView(gate), trx);
       await this.history(trx, model, id, 'create', diff({}, stored, model), actor, now);
+      await emitRecordEvent(trx, this.app, model, 'created', id, null, stored, actor);
       for (const key of gate.hidden) delete stored[key];
       return stored;
     });
@@ -114,15 +118,9 @@ export class RecordWriter {
       const full = openView(gate);
       const before = rowToRecord(model, row, this.app.timeZone);
       await this.reader.attachRows(trx, model, [before], full);
+      const ruled = enforceFormRules(this.app, model, input, actor, now, before);
       await this.checkReferences(trx, model, input);
-      const values = await this.completeValues(
-        trx,
-        model,
-        input.values,
-        now,
-        { ...before, ...input.values },
-        false,
-      );
+      const values = await this.completeValues(trx, model, input.values, now, ruled, false);
       const sets = Object.entries(values).map(([key, value]) => {
         const info = model.columnsByKey.get(key)!;
         return sql`${sql.id(info.column)} = ${encodeValue(info.sqlType, value)}`;
@@ -140,6 +138,7 @@ export class RecordWriter {
       await this.writeRows(trx, model, before.id, input, actor, now);
       const after = await this.reader.get(model, before.id, full, trx);
       await this.history(trx, model, before.id, 'update', diff(before, after, model), actor, now);
+      await emitRecordEvent(trx, this.app, model, 'updated', before.id, before, after, actor);
       for (const key of gate.hidden) delete after[key];
       return after;
     });
@@ -168,6 +167,16 @@ export class RecordWriter {
       await sql`update ${this.reader.table(model)} set deleted_at = ${now.toISOString()}, version = version + 1, updated_at = ${now.toISOString()}, updated_by = ${actor.userId}
         where id = ${String(row.id)}`.execute(trx);
       await this.history(trx, model, String(row.id), 'delete', {}, actor, now);
+      await emitRecordEvent(
+        trx,
+        this.app,
+        model,
+        'deleted',
+        String(row.id),
+        rowToRecord(model, row, this.app.timeZone),
+        null,
+        actor,
+      );
     });
   }
 
@@ -183,6 +192,7 @@ export class RecordWriter {
         .execute(trx)
         .catch((e) => this.rethrow(e, model));
       await this.history(trx, model, String(row.id), 'restore', {}, actor, now);
+      await emitRecordEvent(trx, this.app, model, 'restored', String(row.id), null, null, actor);
       return this.reader.get(model, String(row.id), gate, trx);
     });
   }

@@ -1,6 +1,6 @@
-import recheck from 'recheck/lib/browser.js';
 import { RuleError } from '../core/rule-error.js';
 import type { RuleLimits } from '../core/rule-limits.js';
+import { backtrackingProblem } from './regex-backtracking.js';
 
 const ALLOWED_FLAGS = /^[imsu]*$/;
 const verdicts = new Map<string, RegExp | RuleError>();
@@ -39,11 +39,7 @@ function judge(pattern: string, flags: string): RegExp | RuleError {
   } catch (error) {
     return new RuleError('regex_invalid', (error as Error).message);
   }
-  const diagnostics = recheck.checkSync(pattern, flags, { timeout: 2_000 });
-  if (diagnostics.status === 'safe') return regex;
-  const why =
-    diagnostics.status === 'vulnerable'
-      ? diagnostics.complexity.summary
-      : `analysis ${diagnostics.error.kind}`;
+  const why = backtrackingProblem(pattern, flags);
+  if (why === undefined) return regex;
   return new RuleError('regex_unsafe', `${JSON.stringify(pattern)} (${why})`);
 }

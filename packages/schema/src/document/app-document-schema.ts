@@ -1,5 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { EntitySchema } from './entity-schema.js';
+import { FlowSchema } from './flow-schema.js';
+import { FormSchema } from './form-schema.js';
 import { AppKeySchema } from './ids.js';
 import { LabelSchema, TextSchema } from './label.js';
 import { RoleSchema } from './role-schema.js';
@@ -32,6 +34,10 @@ export const AppDocumentSchema = Type.Object(
     entities: Type.Array(EntitySchema, { maxItems: 500 }),
     /** Roles and what they may do with each entity's records (see the permission model). */
     roles: Type.Optional(Type.Array(RoleSchema, { maxItems: 200 })),
+    /** Forms per entity: layout, linkage, validation, data linkage, public links (see the form reference). */
+    forms: Type.Optional(Type.Array(FormSchema, { maxItems: 1000 })),
+    /** Automation flows (see the flow reference). */
+    flows: Type.Optional(Type.Array(FlowSchema, { maxItems: 500 })),
   },
   { additionalProperties: false },
 );

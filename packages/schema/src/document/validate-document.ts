@@ -7,6 +7,7 @@ import { type AppDocument, AppDocumentSchema } from './app-document-schema.js';
 import { parseAutoNumberPattern } from './auto-number-pattern.js';
 import type { Entity } from './entity-schema.js';
 import type { Field } from './field-schema.js';
+import { formIssues } from './form-semantics.js';
 import { SYSTEM_KEYS } from './ids.js';
 import { pointer, type ValidationIssue } from './validation-error.js';
 
@@ -78,6 +79,7 @@ function semanticIssues(doc: AppDocument): ValidationIssue[] {
     });
   });
   roleIssues(doc, entityIds, add);
+  issues.push(...formIssues(doc));
   doc.entities.forEach((entity, e) => {
     if (entity.kind === 'child' && !childUse.has(entity.id)) {
       add(pointer('', 'entities', e, 'kind'), 'a child entity must be used by exactly one sub-table field');
@@ -184,18 +186,20 @@ function lengthIssues(
 }
 
 const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+const ITERATION_OPS = new Set(['map', 'filter', 'reduce', 'all', 'some', 'none']);
 
 // A light structural check; the rule engine's checker does the full job where it is available.
 function formulaIssue(expression: unknown, keys: Set<string>): { path: string; message: string } | undefined {
-  const stack: Array<{ node: unknown; path: string; depth: number }> = [
+  // `body`: inside an iteration body (map/filter/reduce/all/some/none), where vars name array elements.
+  const stack: Array<{ node: unknown; path: string; depth: number; body?: boolean }> = [
     { node: expression, path: '', depth: 0 },
   ];
   while (stack.length > 0) {
-    const { node, path, depth } = stack.pop()!;
+    const { node, path, depth, body } = stack.pop()!;
     if (depth > 32) return { path, message: 'is nested too deeply' };
     if (Array.isArray(node)) {
       node.forEach((child, i) => {
-        stack.push({ node: child, path: `${path}/${i}`, depth: depth + 1 });
+        stack.push({ node: child, path: `${path}/${i}`, depth: depth + 1, body });
       });
     } else if (node && typeof node === 'object') {
       const entries = Object.entries(node);
@@ -207,13 +211,19 @@ function formulaIssue(expression: unknown, keys: Set<string>): { path: string; m
         const [head, ...rest] = name.split('.');
         if ([head, ...rest].some((s) => FORBIDDEN_SEGMENTS.has(s ?? '')))
           return { path: `${path}/var`, message: 'is not allowed' };
-        if (!keys.has(head ?? ''))
+        if (!body && !keys.has(head ?? ''))
           return { path: `${path}/var`, message: `"${head}" is not a field key of this entity` };
+      } else if (ITERATION_OPS.has(op) && Array.isArray(args)) {
+        const opPath = `${path}/${op}`;
+        args.forEach((arg, i) => {
+          stack.push({ node: arg, path: `${opPath}/${i}`, depth: depth + 2, body: body || i > 0 });
+        });
       } else
         stack.push({
           node: args,
           path: `${path}/${op.replace(/~/g, '~0').replace(/\//g, '~1')}`,
           depth: depth + 1,
+          body,
         });
     }
   }

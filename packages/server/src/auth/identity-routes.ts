@@ -317,6 +317,36 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: IdentityRouteC
     },
   );
 
+  // Names for display and pickers: every signed-in user may see who their colleagues are.
+  app.get<{ Querystring: { ids?: string; q?: string } }>(
+    '/api/directory/users',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { ids: { type: 'string', maxLength: 4000 }, q: { type: 'string', maxLength: 100 } },
+        },
+      },
+    },
+    async (request) => {
+      principalOf(request);
+      const ids = (request.query.ids ?? '')
+        .split(',')
+        .filter((id) => /^[0-9a-f-]{36}$/i.test(id))
+        .slice(0, 100);
+      const users =
+        ids.length > 0
+          ? await ctx.identity.usersByIds(ids)
+          : await ctx.identity.listUsers({ ...(request.query.q ? { q: request.query.q } : {}), limit: 50 });
+      return {
+        items: users
+          .filter((u) => u.status === 'active' || ids.length > 0)
+          .map((u) => ({ id: u.id, name: u.name, login: u.login })),
+      };
+    },
+  );
+
   app.get('/api/departments', async (request) => {
     principalOf(request);
     return { items: await ctx.identity.departments() };

@@ -62,7 +62,17 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ServerContext): 
       repo,
       model,
       gate,
-      actor: { userId: principal.userId, departmentId: principal.primaryDepartmentId, now },
+      actor: {
+        userId: principal.userId,
+        departmentId: principal.primaryDepartmentId,
+        now,
+        // Form rules see the same user as the browser's form engine.
+        user: {
+          id: principal.userId,
+          departmentIds: principal.departmentIds,
+          roleIds: principal.roles[request.params.app] ?? [],
+        },
+      },
     };
   };
 
@@ -85,6 +95,40 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ServerContext): 
         },
         gate,
       );
+    },
+  );
+
+  app.get<{
+    Params: Omit<RecordParams, 'id'>;
+    Querystring: { groupBy: string; sum?: string; filter?: string };
+  }>(
+    '/api/apps/:app/entities/:entity/aggregate',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          required: ['groupBy'],
+          additionalProperties: false,
+          properties: {
+            groupBy: { type: 'string', maxLength: 64 },
+            sum: { type: 'string', maxLength: 400 },
+            filter: { type: 'string', maxLength: 16_384 },
+          },
+        },
+      },
+    },
+    async (request) => {
+      const { repo, model, gate } = await scoped(request);
+      const items = await repo.aggregate(
+        model,
+        {
+          groupBy: request.query.groupBy,
+          ...(request.query.sum ? { sum: request.query.sum.split(',').map((s) => s.trim()) } : {}),
+          ...(request.query.filter ? { filter: parseFilter(request.query.filter) } : {}),
+        },
+        gate,
+      );
+      return { items };
     },
   );
 

@@ -51,7 +51,9 @@ export interface HttpFixture {
 }
 
 /** Creates a migrated database and a server over it, with a clock starting at 2026-03-01T02:00:00Z. */
-export async function createHttpFixture(): Promise<HttpFixture> {
+export async function createHttpFixture(
+  serverOptions: Partial<Parameters<typeof buildServer>[0]> = {},
+): Promise<HttpFixture> {
   const database = await createTestDatabase();
   await migrateSystem(database.db);
   let current = new Date('2026-03-01T02:00:00Z').getTime();
@@ -64,7 +66,7 @@ export async function createHttpFixture(): Promise<HttpFixture> {
       current += ms;
     },
   };
-  const app = await buildServer({ database, now: clock.now, metadataPollMs: 0 });
+  const app = await buildServer({ database, now: clock.now, metadataPollMs: 0, ...serverOptions });
   const { db } = database;
   // Every request runs as the administrator unless the test overrides the credentials.
   await new IdentityStore(db).ensureFirstAdmin(await hashPassword(FIXTURE_ADMIN_PASSWORD));

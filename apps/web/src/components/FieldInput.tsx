@@ -1,0 +1,322 @@
+import type { AppDocument, Field, FieldType } from '@dougong/schema';
+import { type ReactNode, useEffect, useState } from 'react';
+import { useI18n } from '../i18n/i18n';
+import { departmentName, loadDepartmentNames, searchUsers, userName } from '../lib/directory';
+import { recordTitle } from '../lib/fields';
+import { listRecords } from '../lib/records';
+
+/** Props every field widget gets. */
+export interface InputProps<F extends Field = Field> {
+  id: string;
+  field: F;
+  value: unknown;
+  onChange: (value: unknown) => void;
+  readOnly: boolean;
+  invalid: boolean;
+  describedBy?: string;
+  doc: AppDocument;
+  app: string;
+  placeholder?: string;
+}
+
+type Widget<K extends FieldType> = (props: InputProps<Extract<Field, { type: K }>>) => ReactNode;
+
+const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+const orNull = (v: string) => (v === '' ? null : v);
+
+function TextInput({
+  id,
+  value,
+  onChange,
+  readOnly,
+  invalid,
+  describedBy,
+  type = 'text',
+  inputMode,
+  placeholder,
+}: InputProps & { type?: string; inputMode?: 'decimal' | 'numeric' | 'tel' | 'email' | 'url' }) {
+  return (
+    <input
+      id={id}
+      type={type}
+      inputMode={inputMode}
+      value={str(value)}
+      readOnly={readOnly}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      placeholder={placeholder}
+      onChange={(e) => onChange(orNull(e.target.value))}
+    />
+  );
+}
+
+function Area(props: InputProps) {
+  return (
+    <textarea
+      id={props.id}
+      rows={3}
+      value={str(props.value)}
+      readOnly={props.readOnly}
+      aria-invalid={props.invalid}
+      aria-describedby={props.describedBy}
+      onChange={(e) => props.onChange(orNull(e.target.value))}
+    />
+  );
+}
+
+function SelectInput({
+  id,
+  field,
+  value,
+  onChange,
+  readOnly,
+  invalid,
+  describedBy,
+}: InputProps<Extract<Field, { type: 'singleSelect' }>>) {
+  const { t, label } = useI18n();
+  return (
+    <select
+      id={id}
+      value={str(value)}
+      disabled={readOnly}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(e) => onChange(orNull(e.target.value))}
+    >
+      <option value="">{t('value.select')}</option>
+      {field.options.map((o) => (
+        <option key={o.id} value={o.id}>
+          {label(o.label)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function MultiInput({
+  id,
+  field,
+  value,
+  onChange,
+  readOnly,
+  describedBy,
+}: InputProps<Extract<Field, { type: 'multiSelect' }>>) {
+  const { label } = useI18n();
+  const current = Array.isArray(value) ? (value as string[]) : [];
+  return (
+    <fieldset id={id} aria-describedby={describedBy} className="checks">
+      {field.options.map((o) => (
+        <label key={o.id}>
+          <input
+            type="checkbox"
+            disabled={readOnly}
+            checked={current.includes(o.id)}
+            onChange={(e) =>
+              onChange(e.target.checked ? [...current, o.id] : current.filter((c) => c !== o.id))
+            }
+          />
+          {label(o.label)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+function UserInput({ id, value, onChange, readOnly, invalid, describedBy }: InputProps) {
+  const { t } = useI18n();
+  const [options, setOptions] = useState<Array<{ id: string; name: string }>>([]);
+  useEffect(() => {
+    void searchUsers('').then(setOptions, () => setOptions([]));
+  }, []);
+  const current = typeof value === 'string' ? value : '';
+  const list =
+    current && !options.some((o) => o.id === current)
+      ? [{ id: current, name: userName(current) ?? current }, ...options]
+      : options;
+  return (
+    <select
+      id={id}
+      value={current}
+      disabled={readOnly}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(e) => onChange(orNull(e.target.value))}
+    >
+      <option value="">{t('value.select')}</option>
+      {list.map((u) => (
+        <option key={u.id} value={u.id}>
+          {u.name}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function DepartmentInput({ id, value, onChange, readOnly, invalid, describedBy }: InputProps) {
+  const { t } = useI18n();
+  const [ready, setReady] = useState(false);
+  const [ids, setIds] = useState<string[]>([]);
+  useEffect(() => {
+    void import('../api/client').then(({ api }) =>
+      api<{ items: Array<{ id: string }> }>('GET', '/api/departments').then((r) => {
+        setIds(r.items.map((d) => d.id));
+        return loadDepartmentNames().then(() => setReady(true));
+      }),
+    );
+  }, []);
+  return (
+    <select
+      id={id}
+      value={str(value)}
+      disabled={readOnly || !ready}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(e) => onChange(orNull(e.target.value))}
+    >
+      <option value="">{t('value.select')}</option>
+      {ids.map((d) => (
+        <option key={d} value={d}>
+          {departmentName(d)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function ReferenceInput({
+  id,
+  field,
+  value,
+  onChange,
+  readOnly,
+  invalid,
+  describedBy,
+  doc,
+  app,
+}: InputProps<Extract<Field, { type: 'reference' }>>) {
+  const { t } = useI18n();
+  const target = doc.entities.find((e) => e.id === field.target);
+  const [options, setOptions] = useState<
+    Array<{ id: string; title: string; record: Record<string, unknown> }>
+  >([]);
+  const [q, setQ] = useState('');
+  useEffect(() => {
+    if (!target) return;
+    const handle = setTimeout(() => {
+      void listRecords(app, target.key, { q: q || undefined, limit: 50 }).then(
+        (page) =>
+          setOptions(page.items.map((r) => ({ id: r.id, title: recordTitle(doc, target, r), record: r }))),
+        () => setOptions([]),
+      );
+    }, 200);
+    return () => clearTimeout(handle);
+  }, [app, target, doc, q]);
+  return (
+    <div className="reference">
+      {!readOnly && (
+        <input
+          type="search"
+          aria-label={t('list.search')}
+          value={q}
+          onChange={(e) => setQ(e.target.value)}
+          placeholder={t('list.searchPlaceholder')}
+        />
+      )}
+      <select
+        id={id}
+        value={str(value)}
+        disabled={readOnly}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        onChange={(e) => onChange(orNull(e.target.value))}
+      >
+        <option value="">{t('value.select')}</option>
+        {typeof value === 'string' && !options.some((o) => o.id === value) && (
+          <option value={value}>{value}</option>
+        )}
+        {options.map((o) => (
+          <option key={o.id} value={o.id}>
+            {o.title}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
+function DateTimeInput({ id, value, onChange, readOnly, invalid, describedBy }: InputProps) {
+  // The API returns instants in the app's zone (…+08:00); the input edits that local time.
+  const shown = typeof value === 'string' ? value.slice(0, 16) : '';
+  const offset = typeof value === 'string' && value.length > 19 ? value.slice(-6) : '+08:00';
+  return (
+    <input
+      id={id}
+      type="datetime-local"
+      value={shown}
+      readOnly={readOnly}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(e) => onChange(e.target.value ? `${e.target.value}:00${offset}` : null)}
+    />
+  );
+}
+
+function ReadOnlyValue({ id, value }: InputProps) {
+  return (
+    <output id={id} className="computed">
+      {str(value)}
+    </output>
+  );
+}
+
+/** One input widget per field type; a new type without a widget fails to compile. */
+const WIDGETS: { [K in FieldType]: Widget<K> } = {
+  text: (p) => <TextInput {...p} />,
+  longText: (p) => <Area {...p} />,
+  richText: (p) => <Area {...p} />,
+  number: (p) => (
+    <TextInput
+      {...p}
+      inputMode="decimal"
+      onChange={(v) =>
+        p.onChange(v === null ? null : p.field.integer && /^-?\d+$/.test(String(v)) ? Number(v) : v)
+      }
+    />
+  ),
+  money: (p) => <TextInput {...p} inputMode="decimal" />,
+  percent: (p) => <TextInput {...p} inputMode="decimal" />,
+  boolean: (p) => (
+    <input
+      id={p.id}
+      type="checkbox"
+      checked={p.value === true}
+      disabled={p.readOnly}
+      aria-describedby={p.describedBy}
+      onChange={(e) => p.onChange(e.target.checked)}
+    />
+  ),
+  date: (p) => <TextInput {...p} type="date" />,
+  datetime: (p) => <DateTimeInput {...p} />,
+  singleSelect: (p) => <SelectInput {...p} />,
+  multiSelect: (p) => <MultiInput {...p} />,
+  email: (p) => <TextInput {...p} type="email" inputMode="email" />,
+  phone: (p) => <TextInput {...p} type="tel" inputMode="tel" />,
+  url: (p) => <TextInput {...p} type="url" inputMode="url" />,
+  user: (p) => <UserInput {...p} />,
+  department: (p) => <DepartmentInput {...p} />,
+  reference: (p) => <ReferenceInput {...p} />,
+  subTable: (p) => <ReadOnlyValue {...p} />,
+  attachment: (p) => (
+    <output id={p.id}>
+      {Array.isArray(p.value) ? (p.value as Array<{ name: string }>).map((f) => f.name).join(', ') : ''}
+    </output>
+  ),
+  autoNumber: (p) => <ReadOnlyValue {...p} />,
+  formula: (p) => <ReadOnlyValue {...p} />,
+  region: (p) => <TextInput {...p} inputMode="numeric" />,
+};
+
+/** The input for a field. */
+export function FieldInput(props: InputProps) {
+  return (WIDGETS[props.field.type] as (p: InputProps) => ReactNode)(props);
+}

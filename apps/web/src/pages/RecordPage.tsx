@@ -1,0 +1,315 @@
+import { createFormEngine, type FormEngine, formFor } from '@dougong/forms';
+import type { AppDocument, Entity } from '@dougong/schema';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { ApiError, api } from '../api/client';
+import { appDocument, loadMe } from '../api/session';
+import { navigate } from '../app/router';
+import { FormView } from '../components/FormView';
+import { useI18n } from '../i18n/i18n';
+import type { MessageKey } from '../i18n/messages';
+import { recordTitle } from '../lib/fields';
+import { entityByKey, listRecords, loadLabels, type RecordJson, recordsUrl } from '../lib/records';
+
+type Values = Record<string, unknown>;
+interface HistoryItem {
+  id: number;
+  action: string;
+  actor: string | null;
+  at: string;
+  changes: Record<string, { before: unknown; after: unknown }>;
+}
+
+/**
+ * A record: header, the form in view or edit mode (rendered from form metadata by the form engine),
+ * related lists and the activity timeline; also the create page when there is no id.
+ */
+export default function RecordPage({
+  app,
+  entity: entityKey,
+  id,
+  search,
+}: {
+  app: string;
+  entity: string;
+  id?: string;
+  search: URLSearchParams;
+}) {
+  const { t, label, locale } = useI18n();
+  const [doc, setDoc] = useState<AppDocument | null>(null);
+  const [record, setRecord] = useState<RecordJson | null>(null);
+  const [notFound, setNotFound] = useState(false);
+  const [editing, setEditing] = useState(!id || search.get('edit') === '1');
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<string | null>(null);
+  const [conflict, setConflict] = useState<number | null>(null);
+  const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [userId, setUserId] = useState<string | undefined>(undefined);
+  const form = useForm<Values>({ defaultValues: {} });
+  const values = form.watch();
+
+  const entity: Entity | undefined = doc ? entityByKey(doc, entityKey) : undefined;
+  const engine: FormEngine | null = useMemo(() => {
+    if (!doc || !entity) return null;
+    return createFormEngine(doc, formFor(doc, entity.key, 'full'), {
+      now: new Date(),
+      locale,
+      ...(userId ? { user: { id: userId } } : {}),
+    });
+  }, [doc, entity, locale, userId]);
+
+  useEffect(() => {
+    void appDocument(app).then(setDoc);
+    void loadMe().then((me) => setUserId(me?.user.id));
+  }, [app]);
+
+  const loadRecord = useCallback(async () => {
+    if (!id || !entity || !engine) return null;
+    try {
+      const expand = entity.fields.filter((f) => f.type === 'reference').map((f) => f.key);
+      const page = await listRecords(app, entityKey, {
+        filter: { '==': [{ var: 'id' }, id] },
+        limit: 1,
+        expand,
+      });
+      const full = await api<RecordJson>('GET', `${recordsUrl(app, entityKey)}/${id}`);
+      const merged: RecordJson = { ...full, _expand: page.items[0]?._expand ?? {} };
+      await loadLabels(entity.fields, [merged]);
+      setRecord(merged);
+      const items = await api<{ items: HistoryItem[] }>('GET', `${recordsUrl(app, entityKey)}/${id}/history`);
+      setHistory(items.items);
+      return merged;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) setNotFound(true);
+      return null;
+    }
+  }, [id, entity, engine, app, entityKey]);
+
+  // Initial values: the stored record, or a new one with defaults and prefill from the URL (e.g. a kanban move).
+  useEffect(() => {
+    if (!engine || !entity) return;
+    const prefill: Values = {};
+    for (const field of entity.fields) {
+      const raw = search.get(field.key);
+      if (raw !== null) prefill[field.key] = raw === '' ? null : raw;
+    }
+    if (!id) {
+      form.reset(engine.initialValues(null, prefill));
+      return;
+    }
+    void loadRecord().then((stored) => {
+      if (stored) form.reset({ ...engine.initialValues(stored), ...prefill });
+    });
+  }, [engine, entity, id, search, loadRecord, form]);
+
+  const evaluation = useMemo(
+    () => (engine ? engine.evaluate(values, { previous: record }) : null),
+    [engine, values, record],
+  );
+
+  if (notFound) return <p className="error">{t('record.notFound')}</p>;
+  if (!doc || !entity || !engine || !evaluation || (id && !record))
+    return <p className="loading">{t('app.loading')}</p>;
+
+  const title = id ? recordTitle(doc, entity, record) : t('record.newTitle', { entity: label(entity.label) });
+
+  async function save(merge = false) {
+    if (!engine || !entity) return;
+    const mode = id ? 'update' : 'create';
+    const current = evaluation!.values;
+    const issues = engine.validate(current, { mode, previous: record });
+    if (issues.length > 0) {
+      setErrors(Object.fromEntries(issues.map((i) => [i.path, i.message])));
+      setMessage(t('record.fixErrors'));
+      return;
+    }
+    const body = engine.payload(current, { mode, previous: record });
+    try {
+      if (!id) {
+        const created = await api<RecordJson>('POST', recordsUrl(app, entityKey), body);
+        setMessage(t('record.created'));
+        navigate(`/apps/${app}/${entityKey}/${created.id}`);
+        return;
+      }
+      const version = merge && conflict !== null ? conflict : record!.version;
+      await api<RecordJson>('PATCH', `${recordsUrl(app, entityKey)}/${id}`, { ...body, version });
+      setConflict(null);
+      setErrors({});
+      setEditing(false);
+      setMessage(t('record.saved'));
+      const stored = await loadRecord();
+      if (stored) form.reset(engine.initialValues(stored));
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'VERSION_CONFLICT') {
+        setConflict(Number(error.body.currentVersion));
+      } else if (error instanceof ApiError && error.details.length > 0) {
+        setErrors(Object.fromEntries(error.details.map((d) => [d.path, d.message])));
+        setMessage(error.status === 403 ? t('error.forbidden') : t('record.fixErrors'));
+      } else setMessage(error instanceof ApiError ? error.message : t('app.error'));
+    }
+  }
+
+  const related = doc.entities.flatMap((other) =>
+    other.kind === 'child'
+      ? []
+      : other.fields
+          .filter((f) => f.type === 'reference' && f.target === entity.id)
+          .map((f) => ({ entity: other, field: f })),
+  );
+
+  return (
+    <article className="record" aria-labelledby="record-title">
+      <header className="record-header">
+        <h1 id="record-title">{title}</h1>
+        {!editing && id && (
+          <button type="button" className="primary" onClick={() => setEditing(true)} data-testid="edit">
+            {t('record.edit')}
+          </button>
+        )}
+        {editing && (
+          <>
+            <button type="button" className="primary" onClick={() => void save()} data-testid="save">
+              {t('record.save')}
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                if (!id) navigate(`/apps/${app}/${entityKey}`);
+                else {
+                  setEditing(false);
+                  setErrors({});
+                  form.reset(engine.initialValues(record));
+                }
+              }}
+            >
+              {t('record.cancel')}
+            </button>
+          </>
+        )}
+      </header>
+      <p role="status" aria-live="polite" className="status" data-testid="record-status">
+        {message}
+      </p>
+      {conflict !== null && (
+        <div className="conflict" role="alert">
+          <p>{t('record.conflict', { version: conflict })}</p>
+          <button
+            type="button"
+            onClick={() => {
+              setConflict(null);
+              void loadRecord().then((stored) => stored && form.reset(engine.initialValues(stored)));
+            }}
+          >
+            {t('record.reload')}
+          </button>
+          <button type="button" onClick={() => void save(true)}>
+            {t('record.merge')}
+          </button>
+        </div>
+      )}
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void save();
+        }}
+      >
+        <FormView
+          engine={engine}
+          doc={doc}
+          app={app}
+          entity={entity}
+          evaluation={evaluation}
+          editing={editing}
+          errors={errors}
+          {...(record?._expand ? { expanded: record._expand } : {})}
+          onChange={(key, value) => {
+            form.setValue(key, value, { shouldDirty: true });
+            if (errors[`/${key}`])
+              setErrors(Object.fromEntries(Object.entries(errors).filter(([p]) => p !== `/${key}`)));
+          }}
+        />
+      </form>
+      {id && related.length > 0 && (
+        <section aria-labelledby="related-title">
+          <h2 id="related-title">{t('record.related')}</h2>
+          {related.map(({ entity: other, field }) => (
+            <RelatedList
+              key={`${other.id}.${field.id}`}
+              app={app}
+              doc={doc}
+              entity={other}
+              fieldKey={field.key}
+              recordId={id}
+            />
+          ))}
+        </section>
+      )}
+      {id && (
+        <section aria-labelledby="timeline-title">
+          <h2 id="timeline-title">{t('record.timeline')}</h2>
+          <ol className="timeline" data-testid="timeline">
+            {[...history].reverse().map((item) => (
+              <li key={item.id}>
+                <time dateTime={item.at}>{item.at.slice(0, 16).replace('T', ' ')}</time>{' '}
+                {t(`record.history.${item.action}` as MessageKey)}
+                {Object.keys(item.changes).length > 0 && (
+                  <span className="muted">
+                    {' '}
+                    ·{' '}
+                    {Object.keys(item.changes)
+                      .map((key) => label(entity.fields.find((f) => f.key === key)?.label) || key)
+                      .join(', ')}
+                  </span>
+                )}
+              </li>
+            ))}
+          </ol>
+        </section>
+      )}
+    </article>
+  );
+}
+
+function RelatedList({
+  app,
+  doc,
+  entity,
+  fieldKey,
+  recordId,
+}: {
+  app: string;
+  doc: AppDocument;
+  entity: Entity;
+  fieldKey: string;
+  recordId: string;
+}) {
+  const { label } = useI18n();
+  const [items, setItems] = useState<RecordJson[] | null>(null);
+  useEffect(() => {
+    void listRecords(app, entity.key, { filter: { '==': [{ var: fieldKey }, recordId] }, limit: 10 }).then(
+      (page) => setItems(page.items),
+      () => setItems([]),
+    );
+  }, [app, entity.key, fieldKey, recordId]);
+  if (!items || items.length === 0) return null;
+  return (
+    <div className="related">
+      <h3>{label(entity.pluralLabel ?? entity.label)}</h3>
+      <ul>
+        {items.map((item) => (
+          <li key={item.id}>
+            <a
+              href={`/apps/${app}/${entity.key}/${item.id}`}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(`/apps/${app}/${entity.key}/${item.id}`);
+              }}
+            >
+              {recordTitle(doc, entity, item)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

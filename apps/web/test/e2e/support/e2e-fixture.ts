@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AppStore, IdentityStore, migrateSystem } from '@dougong/db';
+import { createTestDatabase, type TestDatabase } from '@dougong/db/testing';
+import { buildServer, hashPassword } from '@dougong/server';
+import { salesApp } from '@dougong/template-sales';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium, type Page } from 'playwright-core';
+
+const WEB_ROOT = fileURLToPath(new URL('../../../dist', import.meta.url));
+const ARTIFACTS = fileURLToPath(new URL('../../../../../artifacts/e2e', import.meta.url));
+
+/** The admin's password in browser tests. */
+export const E2E_PASSWORD = 'E2e-admin-2026';
+
+/** Flags that work for headless Chromium on these machines (no network, root, no GPU). */
+const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+/** The system Chromium, or undefined when this machine has none (the tests are then skipped). */
+export function chromiumPath(): string | undefined {
+  for (const candidate of [
+    process.env.CHROMIUM_PATH,
+    process.env.PUPPETEER_EXECUTABLE_PATH,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+  ]) {
+    if (candidate && existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** A running platform with the sales template, served with the built web app, and a browser. */
+export interface E2eFixture {
+  database: TestDatabase;
+  server: FastifyInstance;
+  baseUrl: string;
+  browser: Browser;
+  newPage(width?: number, height?: number): Promise<Page>;
+  signIn(page: Page): Promise<void>;
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Builds the web app from the current sources (about a second), then starts the server and the browser. */
+export async function startE2e(): Promise<E2eFixture> {
+  const { build } = await import('vite');
+  await build({ root: fileURLToPath(new URL('../../..', import.meta.url)), logLevel: 'warn' });
+  const database = await createTestDatabase();
+  await migrateSystem(database.db);
+  await new IdentityStore(database.db).ensureFirstAdmin(await hashPassword(E2E_PASSWORD));
+  const store = new AppStore(database.db);
+  await store.saveDraft('sales', salesApp(), { actor: null });
+  await store.publish('sales', { actor: null });
+  const server = await buildServer({ database, webRoot: WEB_ROOT, metadataPollMs: 0 });
+  const baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
+  const browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_FLAGS });
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return {
+    database,
+    server,
+    baseUrl,
+    browser,
+    async newPage(width = 1280, height = 800) {
+      const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
+      return context.newPage();
+    },
+    async signIn(page) {
+      await page.goto(`${baseUrl}/login`);
+      await page.getByLabel(/用户名|User name/).fill('admin');
+      await page.getByLabel(/密码|Password/).fill(E2E_PASSWORD);
+      await page.getByRole('button', { name: /登录|Sign in/ }).click();
+      await page.getByTestId('locale-switch').waitFor();
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: `${ARTIFACTS}/${name}.png`, fullPage: true });
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Flow } from '@dougong/schema';
+
+/** Attempts in all, and the backoff bounds, of a flow's steps. */
+export interface RetryPolicy {
+  readonly maxAttempts: number;
+  readonly baseDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** Five attempts, 1 s, 2 s, 4 s, 8 s apart (capped at 15 minutes). */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 15 * 60_000 };
+
+/** The flow's retry policy with defaults filled in. */
+export function retryPolicy(flow: Flow): RetryPolicy {
+  return {
+    maxAttempts: flow.retry?.maxAttempts ?? DEFAULT_RETRY.maxAttempts,
+    baseDelayMs: flow.retry?.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
+    maxDelayMs: flow.retry?.maxDelayMs ?? DEFAULT_RETRY.maxDelayMs,
+  };
+}
+
+/**
+ * When a failed attempt is tried again: exponential backoff, or null after the last attempt.
+ * Deterministic (no jitter) so tests can move the clock exactly; leases already spread workers.
+ * @example retryAt(policy, 2, now) // now + 2 × baseDelayMs
+ */
+export function retryAt(policy: RetryPolicy, attempt: number, now: Date): Date | null {
+  if (attempt >= policy.maxAttempts) return null;
+  const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return new Date(now.getTime() + delay);
+}
