@@ -69,18 +69,7 @@ export class RecordReader {
           { path: `/sort/${i}`, message: `"${term.key}" cannot be sorted on` },
         ]);
     });
-    const predicates: Expression<SqlBool>[] = [
-      sql<SqlBool>`${sql.ref(`${ALIAS}.deleted_at`)} is null`,
-      gate.read,
-    ];
-    if (options.filter !== undefined) {
-      const hiddenPath = hiddenVarPath(options.filter, gate.hidden);
-      if (hiddenPath !== undefined)
-        throw new DougongError('INVALID_FILTER', undefined, [
-          { path: `/filter${hiddenPath}`, message: 'names a field you cannot read' },
-        ]);
-      predicates.push(compileFilter(model, options.filter, this.app.timeZone, ALIAS));
-    }
+    const predicates = this.basePredicates(model, options.filter, gate);
     if (options.q !== undefined && options.q.trim() !== '')
       predicates.push(this.searchPredicate(model, options.q.trim(), gate));
     const where = sql<SqlBool>`${sql.join(predicates, sql` and `)}`;
@@ -138,18 +127,7 @@ export class RecordReader {
     });
     if (sums.length > 5)
       throw new DougongError('BAD_REQUEST', undefined, [{ path: '/sum', message: 'sum at most 5 fields' }]);
-    const predicates: Expression<SqlBool>[] = [
-      sql<SqlBool>`${sql.ref(`${ALIAS}.deleted_at`)} is null`,
-      gate.read,
-    ];
-    if (options.filter !== undefined) {
-      const hiddenPath = hiddenVarPath(options.filter, gate.hidden);
-      if (hiddenPath !== undefined)
-        throw new DougongError('INVALID_FILTER', undefined, [
-          { path: `/filter${hiddenPath}`, message: 'names a field you cannot read' },
-        ]);
-      predicates.push(compileFilter(model, options.filter, this.app.timeZone, ALIAS));
-    }
+    const predicates = this.basePredicates(model, options.filter, gate);
     const groupRef = sql.ref(`${ALIAS}.${group.column}`);
     const sumColumns = sums.map(
       (info, i) => sql`sum(${sql.ref(`${ALIAS}.${info.column}`)})::text as ${sql.id(`s${i}`)}`,
@@ -165,6 +143,27 @@ export class RecordReader {
       count: Number(row.n),
       sums: Object.fromEntries(sums.map((info, i) => [info.key, (row[`s${i}`] as string | null) ?? null])),
     }));
+  }
+
+  /**
+   * The predicates every read starts from: live rows, the gate's read scope, and the caller's filter,
+   * which may not name a field the gate hides (it would become an oracle).
+   */
+  private basePredicates(model: EntityModel, filter: unknown, gate: RecordGate): Expression<SqlBool>[] {
+    const predicates: Expression<SqlBool>[] = [
+      sql<SqlBool>`${sql.ref(`${ALIAS}.deleted_at`)} is null`,
+      gate.read,
+    ];
+    if (filter !== undefined) {
+      const hiddenPath = hiddenVarPath(filter, gate.hidden);
+      if (hiddenPath !== undefined) {
+        throw new DougongError('INVALID_FILTER', undefined, [
+          { path: `/filter${hiddenPath}`, message: 'names a field you cannot read' },
+        ]);
+      }
+      predicates.push(compileFilter(model, filter, this.app.timeZone, ALIAS));
+    }
+    return predicates;
   }
 
   /** A row as record JSON without the fields the gate hides. */
