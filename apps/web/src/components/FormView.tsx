@@ -17,6 +17,14 @@ export interface FormViewProps {
   errors: Record<string, string>;
   expanded?: Record<string, Record<string, unknown> | null>;
   onChange(key: string, value: unknown): void;
+  /** A reference inside a sub-table row changed: the page may fill other cells (data linkage). */
+  onRowReference?(
+    subTableKey: string,
+    rowIndex: number,
+    fieldKey: string,
+    value: unknown,
+    rows: Array<Record<string, unknown>>,
+  ): void;
 }
 
 /**
@@ -232,9 +240,12 @@ function SubTable(
                         doc={props.doc}
                         readOnly={false}
                         invalid={Boolean(error)}
-                        onChange={(v) =>
-                          setRows(rows.map((r, i) => (i === index ? { ...r, [f.key]: v } : r)))
-                        }
+                        onChange={(v) => {
+                          const next = rows.map((r, i) => (i === index ? { ...r, [f.key]: v } : r));
+                          setRows(next);
+                          if (f.type === 'reference')
+                            props.onRowReference?.(props.field.key, index, f.key, v, next);
+                        }}
                       />
                     )}
                     {error && <span className="field-error">{error}</span>}

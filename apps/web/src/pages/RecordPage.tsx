@@ -107,6 +107,18 @@ export default function RecordPage({
     [engine, values, record],
   );
 
+  /** Loads a referenced record, for data linkage (choosing a customer fills its contact, region …). */
+  const referenced = useCallback(
+    async (fieldKey: string, value: unknown, entityOf: Entity): Promise<Record<string, unknown> | null> => {
+      const field = entityOf.fields.find((f) => f.key === fieldKey);
+      const target =
+        field?.type === 'reference' ? doc?.entities.find((e) => e.id === field.target) : undefined;
+      if (!target || typeof value !== 'string') return null;
+      return api<Record<string, unknown>>('GET', `${recordsUrl(app, target.key)}/${value}`).catch(() => null);
+    },
+    [doc, app],
+  );
+
   if (notFound) return <p className="error">{t('record.notFound')}</p>;
   if (!doc || !entity || !engine || !evaluation || (id && !record))
     return <p className="loading">{t('app.loading')}</p>;
@@ -226,6 +238,31 @@ export default function RecordPage({
             form.setValue(key, value, { shouldDirty: true });
             if (errors[`/${key}`])
               setErrors(Object.fromEntries(Object.entries(errors).filter(([p]) => p !== `/${key}`)));
+            if (entity.fields.find((f) => f.key === key)?.type === 'reference') {
+              void referenced(key, value, entity).then((target) => {
+                const patch = engine.dataLinkage(key, target, { current: form.getValues() });
+                for (const [k, v] of Object.entries(patch)) form.setValue(k, v, { shouldDirty: true });
+              });
+            }
+          }}
+          onRowReference={(subKey, index, fieldKey, value, rows) => {
+            const sub = entity.fields.find((f) => f.key === subKey);
+            const child =
+              sub?.type === 'subTable' ? doc.entities.find((e) => e.id === sub.childEntity) : undefined;
+            if (!child) return;
+            void referenced(fieldKey, value, child).then((target) => {
+              const patch = engine.dataLinkage(fieldKey, target, {
+                subTable: subKey,
+                current: rows[index] ?? {},
+              });
+              if (Object.keys(patch).length === 0) return;
+              const latest = (form.getValues(subKey) as Array<Record<string, unknown>> | undefined) ?? rows;
+              form.setValue(
+                subKey,
+                latest.map((r, i) => (i === index ? { ...r, ...patch } : r)),
+                { shouldDirty: true },
+              );
+            });
           }}
         />
       </form>

@@ -96,6 +96,31 @@ describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
     await page.context().close();
   });
 
+  it('fills a product line from the catalogue and totals it exactly', async () => {
+    expect(
+      (
+        await api('POST', '/api/apps/sales/entities/product/records', {
+          name: '智能网关',
+          code: 'GW-01',
+          price: '19999.90',
+        })
+      ).status,
+    ).toBe(201);
+    const page = await fx.newPage();
+    await fx.signIn(page);
+    await page.goto(`${fx.baseUrl}/apps/sales/opportunity/new`);
+    await page.getByRole('tab', { name: '产品明细' }).click();
+    await page.getByRole('button', { name: '添加一行' }).click();
+    const row = page.locator('.subtable tbody tr').first();
+    await row.locator('select').last().selectOption({ label: '智能网关' });
+    // Data linkage copies the list price into the line; the formula and the total follow.
+    await expect.poll(() => row.locator('input[inputmode="decimal"]').last().inputValue()).toBe('19999.90');
+    await row.locator('input[inputmode="decimal"]').first().fill('3');
+    await expect.poll(() => page.locator('[data-testid="total-lineAmount"]').textContent()).toBe('59999.70');
+    await fx.screenshot(page, '02b-product-lines');
+    await page.context().close();
+  });
+
   it('filters and sorts a list', async () => {
     const page = await fx.newPage();
     await fx.signIn(page);
@@ -109,9 +134,15 @@ describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
     await page.getByTestId('filter-apply').click();
     await expect.poll(() => page.getByTestId('total').textContent()).toBe('共 3 条');
     await page.getByTestId('sort-name').click();
-    const names = await page.locator('[data-testid="record-table"] tbody tr td:nth-child(2)').allInnerTexts();
-    expect(names).toEqual([...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-    expect(names).toHaveLength(3);
+    // The list now follows the server's order for `sort=name` (the database's collation decides).
+    const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'region' }, 'east'] }));
+    const expected = (
+      await api('GET', `/api/apps/sales/entities/lead/records?sort=name&filter=${filter}`)
+    ).body.items.map((r: { name: string }) => r.name);
+    expect(expected).toHaveLength(3);
+    await expect
+      .poll(() => page.locator('[data-testid="record-table"] tbody tr td:nth-child(2)').allInnerTexts())
+      .toEqual(expected);
     await fx.screenshot(page, '02-list-filtered-sorted');
     await page.context().close();
   });
