@@ -68,6 +68,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       max: options.poolSize ?? 10,
       options: '-c TimeZone=UTC',
     });
+    // An idle connection dropped by the server (restart, failover) must not crash the process: the pool
+    // replaces it on the next query.
+    pool.on('error', (error) => {
+      process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
+    });
     // Fail fast with a clear message when the server is unreachable.
     const client = await pool.connect();
     client.release();
