@@ -24,6 +24,44 @@ type Widget<K extends FieldType> = (props: InputProps<Extract<Field, { type: K }
 const str = (v: unknown) => (v === null || v === undefined ? '' : String(v));
 const orNull = (v: string) => (v === '' ? null : v);
 
+/** A select of choices with an empty "choose…" entry: one shell for selects, users, departments, references. */
+function ChoiceSelect({
+  id,
+  value,
+  onChange,
+  readOnly,
+  invalid,
+  describedBy,
+  choices,
+}: Pick<InputProps, 'id' | 'value' | 'onChange' | 'readOnly' | 'invalid' | 'describedBy'> & {
+  choices: Array<{ value: string; label: string }>;
+}) {
+  const { t } = useI18n();
+  const current = str(value);
+  // A stored value not among the loaded choices stays selectable (and shown) rather than silently lost.
+  const all =
+    current && !choices.some((c) => c.value === current)
+      ? [{ value: current, label: current }, ...choices]
+      : choices;
+  return (
+    <select
+      id={id}
+      value={current}
+      disabled={readOnly}
+      aria-invalid={invalid}
+      aria-describedby={describedBy}
+      onChange={(e) => onChange(orNull(e.target.value))}
+    >
+      <option value="">{t('value.select')}</option>
+      {all.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 function TextInput({
   id,
   value,
@@ -64,32 +102,13 @@ function Area(props: InputProps) {
   );
 }
 
-function SelectInput({
-  id,
-  field,
-  value,
-  onChange,
-  readOnly,
-  invalid,
-  describedBy,
-}: InputProps<Extract<Field, { type: 'singleSelect' }>>) {
-  const { t, label } = useI18n();
+function SelectInput(props: InputProps<Extract<Field, { type: 'singleSelect' }>>) {
+  const { label } = useI18n();
   return (
-    <select
-      id={id}
-      value={str(value)}
-      disabled={readOnly}
-      aria-invalid={invalid}
-      aria-describedby={describedBy}
-      onChange={(e) => onChange(orNull(e.target.value))}
-    >
-      <option value="">{t('value.select')}</option>
-      {field.options.map((o) => (
-        <option key={o.id} value={o.id}>
-          {label(o.label)}
-        </option>
-      ))}
-    </select>
+    <ChoiceSelect
+      {...props}
+      choices={props.field.options.map((o) => ({ value: o.id, label: label(o.label) }))}
+    />
   );
 }
 
@@ -122,64 +141,33 @@ function MultiInput({
   );
 }
 
-function UserInput({ id, value, onChange, readOnly, invalid, describedBy }: InputProps) {
-  const { t } = useI18n();
+function UserInput(props: InputProps) {
   const [options, setOptions] = useState<Array<{ id: string; name: string }>>([]);
   useEffect(() => {
     void searchUsers('').then(setOptions, () => setOptions([]));
   }, []);
-  const current = typeof value === 'string' ? value : '';
-  const list =
-    current && !options.some((o) => o.id === current)
-      ? [{ id: current, name: userName(current) ?? current }, ...options]
-      : options;
-  return (
-    <select
-      id={id}
-      value={current}
-      disabled={readOnly}
-      aria-invalid={invalid}
-      aria-describedby={describedBy}
-      onChange={(e) => onChange(orNull(e.target.value))}
-    >
-      <option value="">{t('value.select')}</option>
-      {list.map((u) => (
-        <option key={u.id} value={u.id}>
-          {u.name}
-        </option>
-      ))}
-    </select>
-  );
+  const current = typeof props.value === 'string' ? props.value : '';
+  const choices = options.map((u) => ({ value: u.id, label: u.name }));
+  if (current && !options.some((o) => o.id === current))
+    choices.unshift({ value: current, label: userName(current) ?? current });
+  return <ChoiceSelect {...props} choices={choices} />;
 }
 
-function DepartmentInput({ id, value, onChange, readOnly, invalid, describedBy }: InputProps) {
-  const { t } = useI18n();
-  const [ready, setReady] = useState(false);
-  const [ids, setIds] = useState<string[]>([]);
+function DepartmentInput(props: InputProps) {
+  const [ids, setIds] = useState<string[] | null>(null);
   useEffect(() => {
     void import('../api/client').then(({ api }) =>
-      api<{ items: Array<{ id: string }> }>('GET', '/api/departments').then((r) => {
-        setIds(r.items.map((d) => d.id));
-        return loadDepartmentNames().then(() => setReady(true));
-      }),
+      api<{ items: Array<{ id: string }> }>('GET', '/api/departments').then((r) =>
+        loadDepartmentNames().then(() => setIds(r.items.map((d) => d.id))),
+      ),
     );
   }, []);
   return (
-    <select
-      id={id}
-      value={str(value)}
-      disabled={readOnly || !ready}
-      aria-invalid={invalid}
-      aria-describedby={describedBy}
-      onChange={(e) => onChange(orNull(e.target.value))}
-    >
-      <option value="">{t('value.select')}</option>
-      {ids.map((d) => (
-        <option key={d} value={d}>
-          {departmentName(d)}
-        </option>
-      ))}
-    </select>
+    <ChoiceSelect
+      {...props}
+      readOnly={props.readOnly || ids === null}
+      choices={(ids ?? []).map((d) => ({ value: d, label: departmentName(d) ?? d }))}
+    />
   );
 }
 
@@ -222,24 +210,15 @@ function ReferenceInput({
           placeholder={t('list.searchPlaceholder')}
         />
       )}
-      <select
+      <ChoiceSelect
         id={id}
-        value={str(value)}
-        disabled={readOnly}
-        aria-invalid={invalid}
-        aria-describedby={describedBy}
-        onChange={(e) => onChange(orNull(e.target.value))}
-      >
-        <option value="">{t('value.select')}</option>
-        {typeof value === 'string' && !options.some((o) => o.id === value) && (
-          <option value={value}>{value}</option>
-        )}
-        {options.map((o) => (
-          <option key={o.id} value={o.id}>
-            {o.title}
-          </option>
-        ))}
-      </select>
+        value={value}
+        onChange={onChange}
+        readOnly={readOnly}
+        invalid={invalid}
+        {...(describedBy ? { describedBy } : {})}
+        choices={options.map((o) => ({ value: o.id, label: o.title }))}
+      />
     </div>
   );
 }
