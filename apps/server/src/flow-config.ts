@@ -42,5 +42,6 @@ export function readFlowConfig(env: NodeJS.ProcessEnv, dataDir: string): FlowSer
     ...(env.FLOW_POLL_MS ? { pollMs: Number(env.FLOW_POLL_MS) } : {}),
     ...(env.FLOW_WORKER_ID ? { workerId: env.FLOW_WORKER_ID } : {}),
     ...(env.FLOW_LEASE_MS ? { leaseMs: Number(env.FLOW_LEASE_MS) } : {}),
+    ...(env.PUBLIC_URL ? { publicUrl: env.PUBLIC_URL } : {}),
   };
 }

@@ -4,6 +4,7 @@ export {
   type OpenDatabaseOptions,
   openDatabase,
 } from './dialect/open-database.js';
+export { type FileInfo, FileStore, MAX_FILE_BYTES } from './files/file-store.js';
 export type {
   EffectContext,
   ExternalPerformers,
@@ -16,9 +17,20 @@ export {
   runDetail,
   type StepDetail,
 } from './flows/flow-queries.js';
-export { FlowRuntime, type FlowRuntimeOptions, type WatchdogReport } from './flows/flow-runtime.js';
+export {
+  FlowRuntime,
+  type FlowRuntimeOptions,
+  type SilentFlow,
+  type WatchdogReport,
+} from './flows/flow-runtime.js';
 export { type SimulationResult, simulateFlow } from './flows/flow-simulator.js';
 export { FlowTriggers } from './flows/flow-triggers.js';
+export {
+  LinkSigner,
+  recordLinkClick,
+  TRACKED_LINK_PATH,
+  type TrackedLink,
+} from './flows/link-tracker.js';
 export { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from './flows/record-events.js';
 export { SecretBox } from './flows/secret-box.js';
 export {

@@ -13,6 +13,8 @@ export type FlowEffect =
       readonly to: readonly string[];
       readonly subject: string;
       readonly html: string;
+      /** Rewrite the body's links to signed tracking links before sending. */
+      readonly trackLinks?: boolean;
     }
   | {
       readonly kind: 'httpRequest';

@@ -113,12 +113,34 @@ export function checkFlows(doc: AppDocument): FlowIssue[] {
         });
       }
     }
+    if (t.kind === 'formSubmitted') {
+      const form = doc.forms?.find((x) => x.id === t.form);
+      if (form?.kind !== 'public') add('/trigger/form', 'names no public form');
+    }
+    const scored = triggerEntityOf(doc, flow);
+    flow.nodes.forEach((node, n) => {
+      if (node.kind !== 'recomputeScore') return;
+      const entity = scored ? entities.get(scored) : undefined;
+      if (!entity) add(`/nodes/${n}`, 'needs a trigger with a record');
+      for (const key of ['scoreField', 'gradeField'] as const) {
+        const field = node[key];
+        if (entity && field !== undefined && !entity.fields.some((x) => x.key === field))
+          add(`/nodes/${n}/${key}`, 'names no field of the trigger entity');
+      }
+    });
     if (t.kind === 'scheduled') {
       const problem = cronIssue(t.cron);
       if (problem) add('/trigger/cron', problem);
     }
   });
   return issues;
+}
+
+/** The entity of a flow's trigger record: the trigger's own, or a submitted form's. */
+export function triggerEntityOf(doc: AppDocument, flow: Flow): string | undefined {
+  const t = flow.trigger;
+  if (t.kind === 'formSubmitted') return doc.forms?.find((x) => x.id === t.form)?.entity;
+  return 'entity' in t ? t.entity : undefined;
 }
 
 function expressionsOf(node: FlowNode): Array<[string, unknown]> {

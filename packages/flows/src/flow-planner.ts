@@ -1,4 +1,4 @@
-import { truthy } from '@dougong/rules';
+import { type BehaviourEvent, type ScoringModel, scoreRecord, truthy } from '@dougong/rules';
 import type { Flow, FlowNode, FlowNodeKind } from '@dougong/schema';
 import type { FlowEffect } from './flow-effects.js';
 import { branchOf, parentBranch } from './flow-graph.js';
@@ -242,7 +242,7 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
   assignOwner: {
     plan(node, input) {
       const id = recordId(input);
-      const entity = triggerEntity(input.flow);
+      const entity = triggerEntity(input.flow, input.scope.trigger);
       if (!id || !entity) return { kind: 'fail', error: 'assignOwner needs a trigger record' };
       return {
         kind: 'perform',
@@ -293,6 +293,7 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
           to,
           subject: renderTemplate(node.subject, data(input), { escape: false }),
           html: renderTemplate(node.body, data(input)),
+          ...(node.trackLinks ? { trackLinks: true } : {}),
         },
       };
     },
@@ -402,6 +403,20 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
       };
     },
   },
+  recomputeScore: {
+    plan(node, input) {
+      const id = recordId(input);
+      const entity = triggerEntity(input.flow, input.scope.trigger);
+      if (!id || !entity || !input.scope.record)
+        return { kind: 'fail', error: 'recomputeScore needs a trigger record' };
+      const { total, grade } = scoreOf(node, input);
+      const values: Record<string, unknown> = { [node.scoreField]: total };
+      if (node.gradeField) values[node.gradeField] = grade;
+      return { kind: 'perform', effect: { kind: 'updateRecord', entity, id, values } };
+    },
+    // The score is recomputed from the same input (pure), so the breakdown needs no round trip.
+    finish: (node, input) => advance(input, scoreOf(node, input), node.next),
+  },
   end: {
     plan: () => ({ kind: 'advance', output: null, next: [], endRun: true }),
   },
@@ -440,9 +455,25 @@ export function needsEscalation(plan: StepPlan, before: StepState | null): boole
   return plan.kind === 'wait' && plan.state.escalated === true && before?.escalated !== true;
 }
 
-/** The entity of the flow's trigger record, if it has one. */
-export function triggerEntity(flow: Flow): string | undefined {
-  return 'entity' in flow.trigger ? flow.trigger.entity : undefined;
+/**
+ * The entity of the flow's trigger record, if it has one: the trigger's own, else the one the run's
+ * trigger event names (a form submission's record).
+ */
+export function triggerEntity(flow: Flow, trigger?: unknown): string | undefined {
+  if ('entity' in flow.trigger && flow.trigger.entity) return flow.trigger.entity;
+  const fromEvent = (trigger as { entity?: unknown } | null | undefined)?.entity;
+  return typeof fromEvent === 'string' ? fromEvent : undefined;
+}
+
+// Scores the (fresh) trigger record with the node's model and the behaviour events from the run scope.
+function scoreOf(node: NodeOf<'recomputeScore'>, input: StepInput) {
+  const raw = node.events === undefined ? [] : evaluate(node.events, input.scope, ctxOf(input));
+  const events = (Array.isArray(raw) ? raw : []).filter(
+    (e): e is BehaviourEvent =>
+      e !== null && typeof e === 'object' && typeof e.type === 'string' && typeof e.at === 'string',
+  );
+  const result = scoreRecord(node.model as ScoringModel, input.scope.record ?? {}, events, ctxOf(input));
+  return { total: result.total, grade: result.grade, breakdown: result.breakdown };
 }
 
 /** The robot message of DingTalk (markdown) or WeCom (markdown) group robots. */

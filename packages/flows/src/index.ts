@@ -1,5 +1,12 @@
 export { type FlowEffect, type FlowEffectKind, LOCAL_EFFECTS, type SecretRef } from './flow-effects.js';
-export { branchOf, checkFlows, type FlowIssue, parentBranch, successors } from './flow-graph.js';
+export {
+  branchOf,
+  checkFlows,
+  type FlowIssue,
+  parentBranch,
+  successors,
+  triggerEntityOf,
+} from './flow-graph.js';
 export {
   type ApprovalTask,
   finishStep,
@@ -14,13 +21,16 @@ export {
   triggerEntity,
 } from './flow-planner.js';
 export { evaluate, type RunScope, readPointer } from './flow-scope.js';
-export { DEFAULT_RETRY, type RetryPolicy, retryAt, retryPolicy } from './retry-policy.js';
+export { type MailLink, rewriteLinks } from './link-rewrite.js';
+export { DEFAULT_RETRY, durationMs, type RetryPolicy, retryAt, retryPolicy } from './retry-policy.js';
 export { renderJson, renderTemplate } from './template-render.js';
 export {
   cronIssue,
   dateTriggerDue,
   dateTriggerHolds,
+  type LinkClickEvent,
   listensTo,
+  matchesLinkClick,
   matchesRecordEvent,
   nextCronRun,
   type RecordEvent,

@@ -29,3 +29,15 @@ export function retryAt(policy: RetryPolicy, attempt: number, now: Date): Date |
   const delay = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
   return new Date(now.getTime() + delay);
 }
+
+/**
+ * Milliseconds of an ISO 8601 duration of weeks, days, hours and minutes (`P3D`, `PT12H`, `P1DT6H`);
+ * undefined when it is not one.
+ * @example durationMs('P3D') // 259_200_000
+ */
+export function durationMs(duration: string): number | undefined {
+  const m = /^P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$/.exec(duration);
+  if (!m || duration === 'P' || duration.endsWith('T')) return undefined;
+  const [w, d, h, min] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number];
+  return (((w * 7 + d) * 24 + h) * 60 + min) * 60_000;
+}

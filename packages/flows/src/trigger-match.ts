@@ -10,15 +10,41 @@ export interface RecordEvent {
   readonly recordId: string;
   readonly before: Readonly<Record<string, unknown>> | null;
   readonly after: Readonly<Record<string, unknown>> | null;
+  /** The public form the record was submitted through (created events only). */
+  readonly form?: string;
+}
+
+/** A click on a tracked e-mail link (see `rewriteLinks`), as the outbox carries it. */
+export interface LinkClickEvent {
+  readonly kind: 'linkClicked';
+  /** The record the e-mail was about (its run's trigger record), when there was one. */
+  readonly entity: string | null;
+  readonly recordId: string | null;
+  readonly label: string;
+  readonly url: string;
+  /** The run that sent the e-mail. */
+  readonly runId: string;
+}
+
+/** Whether a link click starts a run of the flow: a `linkClicked` trigger, with its label when given. */
+export function matchesLinkClick(flow: Flow, event: LinkClickEvent): boolean {
+  const t = flow.trigger;
+  return (
+    flow.enabled !== false && t.kind === 'linkClicked' && (t.label === undefined || t.label === event.label)
+  );
 }
 
 type TriggerOf<K extends FlowTrigger['kind']> = Extract<FlowTrigger, { kind: K }>;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
-/** Flows listen to an entity's writes when a record trigger (or a date trigger) names it. */
-export function listensTo(flow: Flow, entity: string): boolean {
+/**
+ * Flows listen to an entity's writes when a record trigger (or a date trigger) names it, and to a
+ * form's submissions when a form trigger names the form the write came through.
+ */
+export function listensTo(flow: Flow, entity: string, form?: string): boolean {
   const t = flow.trigger;
+  if (t.kind === 'formSubmitted') return form !== undefined && t.form === form;
   return (
     (t.kind === 'recordCreated' ||
       t.kind === 'recordUpdated' ||
@@ -40,13 +66,17 @@ export function matchesRecordEvent(
 ): boolean {
   if (flow.enabled === false) return false;
   const t = flow.trigger;
-  if (!('entity' in t) || t.entity !== event.entity) return false;
+  if (t.kind === 'formSubmitted') {
+    if (event.kind !== 'created' || event.form !== t.form) return false;
+  } else if (!('entity' in t) || t.entity !== event.entity) return false;
   const holds = (condition: unknown) =>
     condition === undefined ||
     truthy(evaluateRule(condition, event.after ?? event.before ?? {}, { ...ctx, previous: event.before }));
   switch (t.kind) {
     case 'recordCreated':
       return event.kind === 'created' && holds(t.condition);
+    case 'formSubmitted':
+      return holds(t.condition);
     case 'recordDeleted':
       return event.kind === 'deleted';
     case 'recordUpdated':

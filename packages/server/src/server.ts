@@ -5,6 +5,7 @@ import { installAuthHooks } from './auth/auth-hooks.js';
 import { registerAuthRoutes } from './auth/auth-routes.js';
 import { registerIdentityRoutes } from './auth/identity-routes.js';
 import { PrincipalResolver } from './auth/principal-resolver.js';
+import { registerFileRoutes } from './files/file-routes.js';
 import { type FlowServerOptions, registerFlowRoutes } from './flows/flow-routes.js';
 import { registerFormRoutes } from './forms/form-routes.js';
 import { installErrorHandling } from './http/error-handler.js';
@@ -77,6 +78,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerAppRoutes(app, ctx);
   registerRecordRoutes(app, ctx);
   registerViewRoutes(app, ctx);
+  registerFileRoutes(app, ctx);
   registerFlowRoutes(app, ctx, options.flows);
   registerFormRoutes(app, ctx);
 

@@ -65,3 +65,35 @@ export function query(params: Record<string, string | number | undefined | null>
   const text = search.toString();
   return text ? `?${text}` : '';
 }
+
+/** Uploads a file for an attachment field; returns what the field stores. */
+export async function uploadFile(
+  file: File,
+): Promise<{ id: string; name: string; size: number; mimeType: string }> {
+  const headers: Record<string, string> = {
+    'content-type': file.type || 'application/octet-stream',
+    'x-file-name': encodeURIComponent(file.name),
+  };
+  if (csrfToken) headers['x-csrf-token'] = csrfToken;
+  const response = await fetch('/api/files', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers,
+    body: file,
+  });
+  const parsed = (await response.json()) as Record<string, unknown>;
+  if (!response.ok) {
+    const error = (parsed.error ?? {}) as {
+      code?: string;
+      message?: string;
+      details?: Array<{ path: string; message: string }>;
+    };
+    throw new ApiError(
+      response.status,
+      error.code ?? 'ERROR',
+      error.message ?? response.statusText,
+      error.details ?? [],
+    );
+  }
+  return parsed as { id: string; name: string; size: number; mimeType: string };
+}

@@ -1,5 +1,6 @@
 import type { AppDocument, Field, FieldType } from '@dougong/schema';
 import { type ReactNode, useEffect, useState } from 'react';
+import { uploadFile } from '../api/client';
 import { useI18n } from '../i18n/i18n';
 import { departmentName, loadDepartmentNames, searchUsers, userName } from '../lib/directory';
 import { recordTitle } from '../lib/fields';
@@ -240,6 +241,65 @@ function DateTimeInput({ id, value, onChange, readOnly, invalid, describedBy }: 
   );
 }
 
+function AttachmentInput({ id, value, onChange, readOnly, describedBy }: InputProps) {
+  const { t } = useI18n();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const files = Array.isArray(value)
+    ? (value as Array<{ id: string; name: string; size: number; mimeType: string }>)
+    : [];
+  return (
+    <div className="attachments" aria-describedby={describedBy}>
+      <ul>
+        {files.map((f) => (
+          <li key={f.id}>
+            <a href={`/api/files/${f.id}`}>{f.name}</a>{' '}
+            <span className="muted">{Math.ceil(f.size / 1024)} KiB</span>
+            {!readOnly && (
+              <button
+                type="button"
+                className="link"
+                aria-label={`${t('record.removeRow')} ${f.name}`}
+                onClick={() => onChange(files.filter((x) => x.id !== f.id))}
+              >
+                ✕
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+      {!readOnly && (
+        <input
+          id={id}
+          type="file"
+          multiple
+          disabled={busy}
+          onChange={async (e) => {
+            const chosen = [...(e.target.files ?? [])];
+            setBusy(true);
+            setError(null);
+            try {
+              const uploaded = [];
+              for (const file of chosen) uploaded.push(await uploadFile(file));
+              onChange([...files, ...uploaded]);
+            } catch (err) {
+              setError(err instanceof Error ? err.message : String(err));
+            } finally {
+              setBusy(false);
+              e.target.value = '';
+            }
+          }}
+        />
+      )}
+      {error && (
+        <span className="field-error" role="alert">
+          {error}
+        </span>
+      )}
+    </div>
+  );
+}
+
 function ReadOnlyValue({ id, value }: InputProps) {
   return (
     <output id={id} className="computed">
@@ -285,11 +345,7 @@ const WIDGETS: { [K in FieldType]: Widget<K> } = {
   department: (p) => <DepartmentInput {...p} />,
   reference: (p) => <ReferenceInput {...p} />,
   subTable: (p) => <ReadOnlyValue {...p} />,
-  attachment: (p) => (
-    <output id={p.id}>
-      {Array.isArray(p.value) ? (p.value as Array<{ name: string }>).map((f) => f.name).join(', ') : ''}
-    </output>
-  ),
+  attachment: (p) => <AttachmentInput {...p} />,
   autoNumber: (p) => <ReadOnlyValue {...p} />,
   formula: (p) => <ReadOnlyValue {...p} />,
   region: (p) => <TextInput {...p} inputMode="numeric" />,

@@ -121,6 +121,36 @@ describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
     await page.context().close();
   });
 
+  it('uploads a document to a record and downloads it again', async () => {
+    const filter = encodeURIComponent(JSON.stringify({ '==': [{ var: 'name' }, '年度框架合同'] }));
+    const deal = (await api('GET', `/api/apps/sales/entities/opportunity/records?filter=${filter}`)).body
+      .items[0];
+    const page = await fx.newPage();
+    await fx.signIn(page);
+    await page.goto(`${fx.baseUrl}/apps/sales/opportunity/${deal.id}`);
+    await page.getByTestId('edit').click();
+    await page.getByRole('tab', { name: '来源与文档' }).click();
+    await page.locator('input[type="file"]').setInputFiles({
+      name: '需求分析报告.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4 needs analysis'),
+    });
+    await page.getByRole('link', { name: '需求分析报告.pdf' }).waitFor();
+    await page.getByTestId('save').click();
+    await expect
+      .poll(
+        async () =>
+          (await api('GET', `/api/apps/sales/entities/opportunity/records/${deal.id}`)).body.documents
+            ?.length ?? 0,
+      )
+      .toBe(1);
+    const stored = (await api('GET', `/api/apps/sales/entities/opportunity/records/${deal.id}`)).body
+      .documents[0];
+    const download = await fetch(`${fx.baseUrl}/api/files/${stored.id}`, { headers: { cookie } });
+    expect(await download.text()).toBe('%PDF-1.4 needs analysis');
+    await page.context().close();
+  });
+
   it('filters and sorts a list', async () => {
     const page = await fx.newPage();
     await fx.signIn(page);

@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { IdentityStore } from '../identity/identity-store.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
+import type { LinkSigner } from './link-tracker.js';
 import type { FlowCause } from './record-events.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -44,6 +45,10 @@ export interface EffectContext {
   repo: RecordRepository;
   external: ExternalPerformers;
   secrets: SecretBox | undefined;
+  /** Signs tracked e-mail links; without it links are sent as they are. */
+  links?: LinkSigner | undefined;
+  /** The run's trigger record, named by tracked links. */
+  record?: { entity: string | null; id: string | null };
 }
 
 type Performer<K extends FlowEffectKind> = (
@@ -167,7 +172,20 @@ const PERFORMERS: { [K in FlowEffectKind]: Performer<K> } = {
       }
       return { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };
     }),
-  sendEmail: (effect, key, ctx) => once(ctx.db, key, () => ctx.external.sendEmail(effect, key)),
+  sendEmail: (effect, key, ctx) =>
+    once(ctx.db, key, () => {
+      const { trackLinks, ...mail } = effect;
+      const html =
+        trackLinks && ctx.links
+          ? ctx.links.rewrite(mail.html, {
+              app: ctx.appKey,
+              run: ctx.runId,
+              entity: ctx.record?.entity ?? null,
+              record: ctx.record?.id ?? null,
+            })
+          : mail.html;
+      return ctx.external.sendEmail({ ...mail, html }, key);
+    }),
   httpRequest: (effect, key, ctx) =>
     once(ctx.db, key, async () =>
       ctx.external.httpRequest(

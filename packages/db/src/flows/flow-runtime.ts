@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
+  durationMs,
   type FlowEffect,
   finishStep,
   LOCAL_EFFECTS,
@@ -36,6 +37,7 @@ import {
   type StepRow,
 } from './flow-store.js';
 import { FlowTriggers } from './flow-triggers.js';
+import { LinkSigner } from './link-tracker.js';
 import type { SecretBox } from './secret-box.js';
 
 /** Options of a {@link FlowRuntime}. */
@@ -46,6 +48,8 @@ export interface FlowRuntimeOptions {
   /** The clock (tests move it; nothing sleeps). */
   now?: () => Date;
   secrets?: SecretBox;
+  /** Signs tracked e-mail links (default: derived from `secrets`, relative links). */
+  links?: LinkSigner;
   /** This worker's name in leases (default: random). */
   workerId?: string;
   /** How long a claimed step belongs to this worker (default 60 s). */
@@ -62,6 +66,7 @@ const FRESH: ReadonlySet<FlowNode['kind']> = new Set([
   'approval',
   'assignOwner',
   'updateRecord',
+  'recomputeScore',
 ]);
 
 /**
@@ -79,6 +84,8 @@ export class FlowRuntime {
   readonly store: AppStore;
   readonly triggers: FlowTriggers;
   readonly owner: string;
+  /** Signs and verifies tracked e-mail links (undefined without a key). */
+  readonly links: LinkSigner | undefined;
   private readonly now: () => Date;
   private readonly leaseMs: number;
   private readonly batchSize: number;
@@ -94,6 +101,8 @@ export class FlowRuntime {
     this.batchSize = options.batchSize ?? 20;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
     this.triggers = new FlowTriggers(this.db, this.store, this.now);
+    this.links =
+      options.links ?? (options.secrets ? new LinkSigner(options.secrets.subkey('links')) : undefined);
   }
 
   /** One round: dispatch outbox events, fire due schedules and timers, run due steps. Returns work done. */
@@ -175,6 +184,8 @@ export class FlowRuntime {
         repo: this.repository(model),
         external: this.options.external,
         secrets: this.options.secrets,
+        links: this.links,
+        record: { entity: run.entity_id, id: run.record_id },
       };
     } catch (error) {
       await this.failAttempt(step, run, error);
@@ -398,8 +409,52 @@ export class FlowRuntime {
       orphanedRuns: orphans.map((o) => String(o.id)),
       expiredLeases: Number(leases[0]?.n ?? 0),
       overdueSteps: Number(waiting[0]?.n ?? 0),
+      silentFlows: await this.silentFlows(now),
     };
   }
+
+  /**
+   * Enabled flows with `expectedEvery` whose last run started longer ago than that. Each silence raises
+   * one in-app alert per maintainer: the alert's key names the last run's time, so later watchdog
+   * rounds add nothing until the flow fires again and falls silent again. A flow that never fired is
+   * not reported (it has not stopped).
+   */
+  private async silentFlows(now: Date): Promise<SilentFlow[]> {
+    const silent: SilentFlow[] = [];
+    for (const [appKey, version] of await this.store.publishedVersions()) {
+      if (version === 0) continue;
+      const { model } = await this.store.publishedModel(appKey);
+      for (const flow of model.document.flows ?? []) {
+        const every = flow.expectedEvery ? durationMs(flow.expectedEvery) : undefined;
+        if (flow.enabled === false || !every) continue;
+        const { rows } = await sql<{
+          last: Date | string | null;
+        }>`select max(created_at) as last from dougong.flow_runs where app_key = ${appKey} and flow_id = ${flow.id}`.execute(
+          this.db,
+        );
+        const raw = rows[0]?.last;
+        if (!raw) continue;
+        const last = new Date(raw);
+        if (now.getTime() - last.getTime() <= every) continue;
+        const lastFiredAt = last.toISOString();
+        silent.push({ appKey, flowId: flow.id, lastFiredAt });
+        const key = `silent:${appKey}:${flow.id}:${lastFiredAt}:`;
+        await sql`insert into dougong.flow_inbox (user_id, app_key, title, body, kind, effect_key, created_at)
+          select id, ${appKey}, ${`Flow "${flow.key}" stopped firing`},
+            ${`No run since ${lastFiredAt} (expected every ${flow.expectedEvery}).`}, 'alert', ${key} || id::text, ${now.toISOString()}
+          from dougong.users where 'editMetadata' = any(rights) and status = 'active'
+          on conflict (effect_key) do nothing`.execute(this.db);
+      }
+    }
+    return silent;
+  }
+}
+
+/** An enabled flow whose trigger has not fired for longer than its `expectedEvery`. */
+export interface SilentFlow {
+  appKey: string;
+  flowId: string;
+  lastFiredAt: string;
 }
 
 /** What {@link FlowRuntime.watchdog} found. */
@@ -411,4 +466,6 @@ export interface WatchdogReport {
   expiredLeases: number;
   /** Steps due long ago and not yet claimed: no worker is running. */
   overdueSteps: number;
+  /** Flows silent for longer than their `expectedEvery` (each raised one alert). */
+  silentFlows: SilentFlow[];
 }

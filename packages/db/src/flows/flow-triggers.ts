@@ -2,6 +2,8 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import {
   dateTriggerDue,
   dateTriggerHolds,
+  type LinkClickEvent,
+  matchesLinkClick,
   matchesRecordEvent,
   nextCronRun,
   type RecordEvent,
@@ -57,6 +59,10 @@ export class FlowTriggers {
         if (!app) continue;
         const payload = parseJsonColumn<RecordEvent & { cause?: { depth: number } }>(row.payload);
         const depth = payload.cause?.depth ?? 0;
+        if ((payload.kind as string) === 'linkClicked') {
+          await this.startClickRuns(trx, row, app, payload as unknown as LinkClickEvent, now);
+          continue;
+        }
         for (const flow of app.model.document.flows ?? []) {
           if (flow.enabled === false) continue;
           const t = flow.trigger;
@@ -79,6 +85,7 @@ export class FlowTriggers {
                   recordId: payload.recordId,
                   record: payload.after ?? payload.before,
                   previous: payload.before,
+                  ...(payload.form ? { form: payload.form } : {}),
                   depth: depth + 1,
                 },
                 entityId: payload.entity,
@@ -97,6 +104,41 @@ export class FlowTriggers {
       }
       return handled.length;
     });
+  }
+
+  // A click on a tracked link: one run per listening flow, keyed by the outbox event.
+  private async startClickRuns(
+    trx: Db,
+    row: { id: string; app_key: string },
+    app: { version: number; model: AppModel },
+    click: LinkClickEvent & { after?: Record<string, unknown> | null },
+    now: Date,
+  ): Promise<void> {
+    for (const flow of app.model.document.flows ?? []) {
+      if (!matchesLinkClick(flow, click)) continue;
+      await insertRun(
+        trx,
+        {
+          appKey: row.app_key,
+          appVersion: app.version,
+          flow,
+          triggerKey: `event:${row.id}`,
+          trigger: {
+            kind: 'linkClicked',
+            entity: click.entity,
+            recordId: click.recordId,
+            record: click.after ?? null,
+            label: click.label,
+            url: click.url,
+            sentBy: click.runId,
+            depth: 0,
+          },
+          entityId: click.entity,
+          recordId: click.recordId,
+        },
+        now,
+      );
+    }
   }
 
   private async planDateTimer(

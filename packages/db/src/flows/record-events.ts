@@ -42,13 +42,16 @@ export async function emitRecordEvent(
     );
   }
   const flows = app.document.flows;
-  if (!flows?.some((f) => f.enabled !== false && listensTo(f, model.entity.id))) return;
+  // Only a creation counts as a form submission (later edits through the form's rules do not).
+  const form = kind === 'created' ? actor.form : undefined;
+  if (!flows?.some((f) => f.enabled !== false && listensTo(f, model.entity.id, form))) return;
   const payload = {
     kind,
     entity: model.entity.id,
     recordId,
     before,
     after,
+    ...(form ? { form } : {}),
     ...(cause ? { cause: { runId: cause.runId, depth: cause.depth } } : {}),
   };
   await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 import { DougongError } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
@@ -14,6 +14,11 @@ export class SecretBox {
   constructor(key: Buffer | string) {
     this.key = typeof key === 'string' ? createHash('sha256').update(key).digest() : key;
     if (this.key.length !== 32) throw new Error('The secret key must be 32 bytes.');
+  }
+
+  /** A key for another purpose derived from this one (HMAC-SHA256 of the label), e.g. signing links. */
+  subkey(label: string): Buffer {
+    return createHmac('sha256', this.key).update(label).digest();
   }
 
   /** `v1.<iv>.<tag>.<ciphertext>`, base64url. */

@@ -1,4 +1,5 @@
 import { type Kysely, type Migration, sql } from 'kysely';
+import { fileMigration } from '../files/file-store.js';
 import { flowMigration } from '../flows/flow-migration.js';
 import { identityMigration } from '../identity/identity-migration.js';
 import { savedViewMigration } from '../views/saved-view-store.js';
@@ -16,6 +17,7 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
   '0002_identity': identityMigration,
   '0003_flows': flowMigration,
   '0004_saved_views': savedViewMigration,
+  '0005_files': fileMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

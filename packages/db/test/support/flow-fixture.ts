@@ -75,8 +75,29 @@ export class CapturingPerformers implements ExternalPerformers {
   }
 }
 
+/** A public sign-up form of leads (name, e-mail), for form-submitted triggers. */
+export const SIGNUP_FORM = {
+  id: 'signup',
+  entity: 'lead',
+  label: { en: 'Sign-up' },
+  kind: 'public',
+  layout: [
+    {
+      id: 'main',
+      kind: 'section',
+      columns: 1,
+      children: [
+        { id: 'f_name', kind: 'field', fieldId: 'name' },
+        { id: 'f_email', kind: 'field', fieldId: 'email' },
+      ],
+    },
+  ],
+  public: { title: { en: 'Sign up' }, thankYou: { en: 'Thanks' } },
+};
+
 export function flowApp(flows: Flow[]): AppDocument {
   return {
+    forms: [SIGNUP_FORM],
     schemaVersion: 1,
     key: 'crm',
     label: { en: 'CRM' },

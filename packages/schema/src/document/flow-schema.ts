@@ -85,6 +85,23 @@ export const FlowTriggerSchema = Type.Union([
     },
     { additionalProperties: false },
   ),
+  Type.Object(
+    {
+      kind: Type.Literal('formSubmitted'),
+      /** The id of a public form; its submissions start the flow with the record they created. */
+      form: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,39}$' }),
+      condition: Type.Optional(Expr),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      kind: Type.Literal('linkClicked'),
+      /** Only clicks on links with this label (the anchor's `data-track`, else its text). */
+      label: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    },
+    { additionalProperties: false },
+  ),
   Type.Object({ kind: Type.Literal('webhook') }, { additionalProperties: false }),
   Type.Object(
     { kind: Type.Literal('manual'), entity: Type.Optional(StableIdSchema) },
@@ -183,6 +200,8 @@ export const FlowNodeSchema = Type.Union([
     subject: Template,
     /** HTML body template (values are escaped). */
     body: Template,
+    /** Rewrite `http(s)` links to signed `/api/public/t/{token}` links whose clicks become events. */
+    trackLinks: Type.Optional(Type.Boolean()),
     next: Next,
   }),
   node('notify', {
@@ -220,6 +239,17 @@ export const FlowNodeSchema = Type.Union([
     rejected: Next,
     returned: Next,
   }),
+  node('recomputeScore', {
+    /** A scoring model of the rule engine: attribute and behaviour conditions, grade thresholds. */
+    model: Type.Unknown(),
+    /** The number field of the trigger record that receives the total. */
+    scoreField: KeySchema,
+    /** The field that receives the grade (optional). */
+    gradeField: Type.Optional(KeySchema),
+    /** Expression yielding the behaviour events (`[{ type, at, data? }]`), e.g. `{ "var": "trigger.events" }`. */
+    events: Type.Optional(Expr),
+    next: Next,
+  }),
   node('end', {}),
 ]);
 /** See {@link FlowNodeSchema}. */
@@ -246,6 +276,13 @@ export const FlowSchema = Type.Object(
     trigger: FlowTriggerSchema,
     start: FlowNodeIdSchema,
     nodes: Type.Array(FlowNodeSchema, { minItems: 1, maxItems: 200 }),
+    /**
+     * How often the trigger is expected to fire (ISO 8601 duration, e.g. `P3D`, `PT12H`): the watchdog
+     * raises one in-app alert when a flow that fired before has been silent for longer.
+     */
+    expectedEvery: Type.Optional(
+      Type.String({ pattern: '^P(?!$)(\\d+W)?(\\d+D)?(T(?=\\d)(\\d+H)?(\\d+M)?)?$', maxLength: 40 }),
+    ),
     /** Retries of a failing step: attempts in all (default 5), first delay and cap in ms. */
     retry: Type.Optional(
       Type.Object(

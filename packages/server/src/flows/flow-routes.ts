@@ -4,11 +4,14 @@ import {
   FlowRuntime,
   gateFor,
   inboxOf,
+  LinkSigner,
   listRuns,
+  recordLinkClick,
   runDetail,
   SecretBox,
   simulateFlow,
 } from '@dougong/db';
+import { triggerEntityOf } from '@dougong/flows';
 import { DougongError } from '@dougong/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf, requireAppAccess, requireRight, WindowLimiter } from '../auth/auth-hooks.js';
@@ -31,6 +34,10 @@ export interface FlowServerOptions {
   workerId?: string;
   /** Webhook deliveries per hook and client per minute (default 120). */
   webhookRateLimit?: number;
+  /** Where the server is reached from outside (`https://crm.example.cn`): the prefix of tracked links. */
+  publicUrl?: string;
+  /** Tracked-link clicks per client per minute (default 120). */
+  linkRateLimit?: number;
 }
 
 /** What {@link registerFlowRoutes} hands back: the runtime and the (not yet started) worker. */
@@ -68,7 +75,7 @@ export function registerFlowRoutes(
       ...(options.smtp ? { smtp: options.smtp } : {}),
       http: options.http ?? { allowHosts: [], allowPrivate: [] },
     }),
-    ...(secrets ? { secrets } : {}),
+    ...(secrets ? { secrets, links: new LinkSigner(secrets.subkey('links'), options.publicUrl ?? '') } : {}),
     concurrency: options.concurrency ?? (ctx.database.kind === 'postgres' ? 8 : 1),
     ...(options.leaseMs ? { leaseMs: options.leaseMs } : {}),
     ...(options.workerId ? { workerId: options.workerId } : {}),
@@ -166,18 +173,16 @@ export function registerFlowRoutes(
     const repo = await repositoryFor(ctx, request.params.app);
     const recordId = request.body?.recordId;
     let record: Record<string, unknown> | null = null;
+    const entityId = triggerEntityOf(model.document, flow);
     if (recordId !== undefined) {
-      const entity =
-        'entity' in flow.trigger && flow.trigger.entity
-          ? model.entitiesById.get(flow.trigger.entity)
-          : undefined;
+      const entity = entityId ? model.entitiesById.get(entityId) : undefined;
       if (!entity || typeof recordId !== 'string')
         throw new DougongError('VALIDATION_FAILED', 'This flow does not take a record.');
       record = await repo.get(entity, recordId);
     }
     return simulateFlow(flow, model, repo, {
       record,
-      trigger: request.body?.trigger ?? { kind: 'test' },
+      trigger: request.body?.trigger ?? { kind: 'test', ...(record ? { entity: entityId } : {}) },
       now: ctx.now(),
     });
   });
@@ -269,6 +274,22 @@ export function registerFlowRoutes(
       return started;
     },
   );
+
+  // Tracked e-mail links: only signed URLs redirect (no open redirect); a click becomes a flow event.
+  const clicks = new WindowLimiter(options.linkRateLimit ?? 120, 60_000);
+  // A wildcard, not `:token`: tokens carry the URL and outgrow the router's parameter length limit.
+  app.get('/api/public/t/*', async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+    clicks.hit(request.ip, ctx.now().getTime());
+    const link = runtime.links?.verify(request.params['*']);
+    if (!link) throw new DougongError('NOT_FOUND', 'No such link.');
+    if (await recordLinkClick(ctx.database.db, ctx.store, link)) worker.poke();
+    return reply
+      .code(302)
+      .header('location', link.url)
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send();
+  });
 
   const server = { runtime, worker };
   app.decorate('flows', server);
