@@ -69,7 +69,9 @@ export { gateFor, OPEN_GATE, RECORD_ALIAS, type RecordGate } from './records/rec
 export {
   type Actor,
   EXACT_COUNT_LIMIT,
+  EXPORT_ROW_LIMIT,
   type ListOptions,
+  type PreparedExport,
   type RecordPage,
   RecordRepository,
 } from './records/record-repository.js';

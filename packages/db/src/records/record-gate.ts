@@ -13,6 +13,8 @@ export interface RecordGate {
   readonly update: Expression<SqlBool> | null;
   readonly delete: Expression<SqlBool> | null;
   readonly assign: Expression<SqlBool> | null;
+  /** Rows the caller may export (lists to CSV / XLSX); null when the role has no `export` action. */
+  readonly export: Expression<SqlBool> | null;
   readonly create: boolean;
   /** Field keys the caller cannot see: never returned, never filtered, sorted or expanded on. */
   readonly hidden: ReadonlySet<string>;
@@ -31,6 +33,7 @@ export const OPEN_GATE: RecordGate = {
   update: TRUE,
   delete: TRUE,
   assign: TRUE,
+  export: TRUE,
   create: true,
   hidden: NOTHING,
   writable: () => true,
@@ -60,6 +63,7 @@ export function gateFor(app: AppModel, model: EntityModel, principal: Principal,
     update: predicate('update'),
     delete: predicate('delete'),
     assign: predicate('assign'),
+    export: predicate('export'),
     create: access.can('create'),
     hidden: access.hiddenKeys,
     writable: (key) => access.field(key) === 'editable',

@@ -9,7 +9,15 @@ import {
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { compileFilter } from './filter-sql.js';
 import { hiddenVarPath } from './hidden-fields.js';
-import { afterCursor, decodeCursor, encodeCursor, likePattern, orderBy, parseSort } from './list-query.js';
+import {
+  afterCursor,
+  decodeCursor,
+  encodeCursor,
+  likePattern,
+  orderBy,
+  parseSort,
+  type SortTerm,
+} from './list-query.js';
 import { RECORD_ALIAS as ALIAS, type RecordGate } from './record-gate.js';
 import { type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
 
@@ -61,18 +69,8 @@ export class RecordReader {
         { path: '/limit', message: `must be an integer from 1 to ${MAX_LIMIT}` },
       ]);
     }
-    const terms = parseSort(model, options.sort);
-    terms.forEach((term, i) => {
-      // A hidden field must not become an oracle through ordering.
-      if (gate.hidden.has(term.key))
-        throw new DougongError('INVALID_SORT', undefined, [
-          { path: `/sort/${i}`, message: `"${term.key}" cannot be sorted on` },
-        ]);
-    });
-    const predicates = this.basePredicates(model, options.filter, gate);
-    if (options.q !== undefined && options.q.trim() !== '')
-      predicates.push(this.searchPredicate(model, options.q.trim(), gate));
-    const where = sql<SqlBool>`${sql.join(predicates, sql` and `)}`;
+    const terms = this.sortTerms(model, options.sort, gate);
+    const where = this.listWhere(model, options, gate);
     const pagePredicates = options.cursor
       ? sql.join([where, afterCursor(terms, decodeCursor(options.cursor, terms), ALIAS)], sql` and `)
       : where;
@@ -92,6 +90,31 @@ export class RecordReader {
         : null;
     if (options.expand?.length) await this.expand(model, items, options.expand, gate);
     return { items, nextCursor, total: total.count, totalExact: total.exact };
+  }
+
+  /** Parses a list sort; sorting on a field the gate hides is a 400 (it would be an oracle). */
+  sortTerms(model: EntityModel, sort: string | undefined, gate: RecordGate): SortTerm[] {
+    const terms = parseSort(model, sort);
+    terms.forEach((term, i) => {
+      if (gate.hidden.has(term.key))
+        throw new DougongError('INVALID_SORT', undefined, [
+          { path: `/sort/${i}`, message: `"${term.key}" cannot be sorted on` },
+        ]);
+    });
+    return terms;
+  }
+
+  /** The WHERE of a list: live rows, read scope, filter and search (`extra` narrows it further). */
+  listWhere(
+    model: EntityModel,
+    options: Pick<ListOptions, 'filter' | 'q'>,
+    gate: RecordGate,
+    extra: Expression<SqlBool>[] = [],
+  ): Expression<SqlBool> {
+    const predicates = [...this.basePredicates(model, options.filter, gate), ...extra];
+    if (options.q !== undefined && options.q.trim() !== '')
+      predicates.push(this.searchPredicate(model, options.q.trim(), gate));
+    return sql<SqlBool>`${sql.join(predicates, sql` and `)}`;
   }
 
   /**
@@ -372,7 +395,8 @@ export class RecordReader {
   }
 }
 
-function cursorValue(raw: unknown): unknown {
+/** A sort value of a row as a cursor holds it. */
+export function cursorValue(raw: unknown): unknown {
   if (raw instanceof Date) return raw.toISOString();
   if (Array.isArray(raw)) return JSON.stringify(raw);
   return raw ?? null;

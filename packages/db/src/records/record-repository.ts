@@ -1,5 +1,7 @@
-import { type AppModel, DougongError, type EntityModel } from '@dougong/schema';
+import { type AppModel, DougongError, type EntityModel, type Field } from '@dougong/schema';
+import { type PreparedExport, prepareExport } from './record-exporter.js';
 import { OPEN_GATE, type RecordGate } from './record-gate.js';
+import { findMatch } from './record-matcher.js';
 import { type Db, type ListOptions, type RecordPage, RecordReader } from './record-reader.js';
 import { type Actor, RecordWriter } from './record-writer.js';
 import type { RecordJson } from './row-mapping.js';
@@ -36,6 +38,31 @@ export class RecordRepository {
   /** A page of records the gate lets the caller read. */
   list(model: EntityModel, options: ListOptions, gate: RecordGate = OPEN_GATE): Promise<RecordPage> {
     return this.reader.list(model, options, gate);
+  }
+
+  /**
+   * Prepares an export of a list within the gate's export scope (403 without the right, 422 beyond the
+   * row cap); its rows then come in keyset batches. See {@link prepareExport}.
+   */
+  prepareExport(
+    model: EntityModel,
+    options: Pick<ListOptions, 'filter' | 'sort' | 'q'>,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<PreparedExport> {
+    return prepareExport(this.reader, model, options, gate);
+  }
+
+  /**
+   * A readable live record whose `field` equals `key` once normalised (trimmed, lower-case; phones by
+   * digits), for duplicate checks. See {@link findMatch}.
+   */
+  findMatch(
+    model: EntityModel,
+    field: Field,
+    key: string,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<{ id: string; version: number } | null> {
+    return findMatch(this.reader, model, field, key, gate);
   }
 
   /** Counts and sums per value of a field, over the rows the gate lets the caller read. */
@@ -100,5 +127,6 @@ export class RecordRepository {
   }
 }
 
+export { EXPORT_ROW_LIMIT, type PreparedExport } from './record-exporter.js';
 export { EXACT_COUNT_LIMIT, type ListOptions, type RecordPage } from './record-reader.js';
 export type { Actor } from './record-writer.js';

@@ -35,7 +35,8 @@ const listQuerySchema = {
   },
 } as const;
 
-function parseFilter(text: string | undefined): unknown {
+/** Parses the `filter` query parameter (JsonLogic as JSON); bad JSON is a 400. */
+export function parseFilter(text: string | undefined): unknown {
   if (text === undefined || text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
