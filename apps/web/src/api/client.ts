@@ -40,21 +40,24 @@ export async function api<T>(
   if (response.status === 204) return undefined as T;
   const text = await response.text();
   const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-  if (!response.ok) {
-    const error = (parsed.error ?? {}) as {
-      code?: string;
-      message?: string;
-      details?: Array<{ path: string; message: string }>;
-    };
-    throw new ApiError(
-      response.status,
-      error.code ?? 'ERROR',
-      error.message ?? response.statusText,
-      error.details ?? [],
-      error as Record<string, unknown>,
-    );
-  }
+  if (!response.ok) throw apiError(response, parsed);
   return parsed as T;
+}
+
+/** The {@link ApiError} of a failed response, read from the one error shape of the API. */
+function apiError(response: Response, parsed: Record<string, unknown>): ApiError {
+  const error = (parsed.error ?? {}) as {
+    code?: string;
+    message?: string;
+    details?: Array<{ path: string; message: string }>;
+  };
+  return new ApiError(
+    response.status,
+    error.code ?? 'ERROR',
+    error.message ?? response.statusText,
+    error.details ?? [],
+    error as Record<string, unknown>,
+  );
 }
 
 /** Builds a query string, leaving out empty values. */
@@ -82,18 +85,6 @@ export async function uploadFile(
     body: file,
   });
   const parsed = (await response.json()) as Record<string, unknown>;
-  if (!response.ok) {
-    const error = (parsed.error ?? {}) as {
-      code?: string;
-      message?: string;
-      details?: Array<{ path: string; message: string }>;
-    };
-    throw new ApiError(
-      response.status,
-      error.code ?? 'ERROR',
-      error.message ?? response.statusText,
-      error.details ?? [],
-    );
-  }
+  if (!response.ok) throw apiError(response, parsed);
   return parsed as { id: string; name: string; size: number; mimeType: string };
 }

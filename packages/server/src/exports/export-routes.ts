@@ -1,10 +1,10 @@
 import { PassThrough, Readable } from 'node:stream';
-import { gateFor, type PreparedExport } from '@dougong/db';
+import type { PreparedExport } from '@dougong/db';
 import { labelFor } from '@dougong/schema';
 import ExcelJS from 'exceljs';
 import type { FastifyInstance } from 'fastify';
 import { requireAppAccess } from '../auth/auth-hooks.js';
-import { repositoryFor, type ServerContext } from '../http/request-context.js';
+import { recordScope, type ServerContext } from '../http/request-context.js';
 import { parseFilter } from '../routes/record-routes.js';
 import { csvLine, type ExportColumn, exportColumns, localeOf } from './export-cells.js';
 
@@ -79,9 +79,12 @@ export function registerExportRoutes(app: FastifyInstance, ctx: ServerContext): 
     },
     async (request, reply) => {
       const principal = requireAppAccess(request, request.params.app);
-      const repo = await repositoryFor(ctx, request.params.app);
-      const model = repo.entity(request.params.entity);
-      const gate = gateFor(repo.app, model, principal, ctx.now());
+      const { repo, model, gate } = await recordScope(
+        ctx,
+        principal,
+        request.params.app,
+        request.params.entity,
+      );
       const locale = localeOf(request.headers['accept-language']);
       const { format, filter, sort, q, columns } = request.query;
       const prepared = await repo.prepareExport(

@@ -1,5 +1,14 @@
-import { AppStore, type DougongDatabase, IdentityStore, RecordRepository } from '@dougong/db';
-import { type AppModel, DougongError } from '@dougong/schema';
+import type { Principal } from '@dougong/access';
+import {
+  type Actor,
+  AppStore,
+  type DougongDatabase,
+  gateFor,
+  IdentityStore,
+  type RecordGate,
+  RecordRepository,
+} from '@dougong/db';
+import { type AppModel, DougongError, type EntityModel } from '@dougong/schema';
 
 /** What every route needs: the database, the metadata store and a clock. */
 export interface ServerContext {
@@ -44,4 +53,43 @@ export function ifMatchVersion(header: string | string[] | undefined): number | 
       { path: '/headers/if-match', message: 'must be a record version such as "3"' },
     ]);
   return Number(match[1]);
+}
+
+/** What a route on one entity's records works with: repository, entity, the caller's gate and actor. */
+export interface RecordScope {
+  repo: RecordRepository;
+  model: EntityModel;
+  gate: RecordGate;
+  actor: Actor;
+}
+
+/**
+ * Resolves an entity of a published app for a principal: 404 for unknown apps or entities, the record
+ * gate from the principal's roles, and the actor writes are made as (form rules see the same user as
+ * the browser's form engine).
+ */
+export async function recordScope(
+  ctx: ServerContext,
+  principal: Principal,
+  appKey: string,
+  entityKey: string,
+): Promise<RecordScope> {
+  const repo = await repositoryFor(ctx, appKey);
+  const model = repo.entity(entityKey);
+  const now = ctx.now();
+  return {
+    repo,
+    model,
+    gate: gateFor(repo.app, model, principal, now),
+    actor: {
+      userId: principal.userId,
+      departmentId: principal.primaryDepartmentId,
+      now,
+      user: {
+        id: principal.userId,
+        departmentIds: principal.departmentIds,
+        roleIds: principal.roles[appKey] ?? [],
+      },
+    },
+  };
 }

@@ -1,9 +1,9 @@
-import { FileStore, gateFor } from '@dougong/db';
+import { FileStore } from '@dougong/db';
 import { DougongError } from '@dougong/schema';
 import type { FastifyInstance } from 'fastify';
 import { requireAppAccess } from '../auth/auth-hooks.js';
 import { localeOf } from '../exports/export-cells.js';
-import { repositoryFor, type ServerContext } from '../http/request-context.js';
+import { recordScope, repositoryFor, type ServerContext } from '../http/request-context.js';
 import { parseCsv, parseXlsx } from './import-cells.js';
 import { type ImportPlan, rejectedCsv, resolveMapping, runImport } from './import-runner.js';
 
@@ -75,10 +75,12 @@ export function registerImportRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
       async (request) => {
         const principal = requireAppAccess(request, request.params.app);
-        const repo = await repositoryFor(ctx, request.params.app);
-        const model = repo.entity(request.params.entity);
-        const now = ctx.now();
-        const gate = gateFor(repo.app, model, principal, now);
+        const { repo, model, gate, actor } = await recordScope(
+          ctx,
+          principal,
+          request.params.app,
+          request.params.entity,
+        );
         const plan: ImportPlan = {
           mapping: parseMapping(request.query.mapping) ?? {},
           dedupe: request.query.dedupe ?? 'skip',
@@ -119,16 +121,6 @@ export function registerImportRoutes(app: FastifyInstance, ctx: ServerContext): 
           throw new DougongError('BAD_REQUEST', undefined, [
             { path: '/matchOn', message: 'must be a field the mapping fills' },
           ]);
-        const actor = {
-          userId: principal.userId,
-          departmentId: principal.primaryDepartmentId,
-          now,
-          user: {
-            id: principal.userId,
-            departmentIds: principal.departmentIds,
-            roleIds: principal.roles[request.params.app] ?? [],
-          },
-        };
         const report = await runImport(repo, model, rows, plan, columns, actor, gate);
         if (report.rejected.length === 0) return { ...report, rejectedFile: null };
         const stored = await files.put({

@@ -1,9 +1,7 @@
-import { gateFor, type RecordGate, type RecordRepository } from '@dougong/db';
-import type { EntityModel } from '@dougong/schema';
 import { DougongError } from '@dougong/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { requireAppAccess } from '../auth/auth-hooks.js';
-import { ifMatchVersion, repositoryFor, type ServerContext } from '../http/request-context.js';
+import { ifMatchVersion, recordScope, type ServerContext } from '../http/request-context.js';
 
 interface RecordParams {
   app: string;
@@ -53,29 +51,13 @@ export function registerRecordRoutes(app: FastifyInstance, ctx: ServerContext): 
   const base = '/api/apps/:app/entities/:entity/records';
 
   /** Everything a record route needs: the repository, the entity, the caller's gate and actor. */
-  const scoped = async (request: FastifyRequest<{ Params: Omit<RecordParams, 'id'> }>) => {
-    const principal = requireAppAccess(request, request.params.app);
-    const repo: RecordRepository = await repositoryFor(ctx, request.params.app);
-    const model: EntityModel = repo.entity(request.params.entity);
-    const now = ctx.now();
-    const gate: RecordGate = gateFor(repo.app, model, principal, now);
-    return {
-      repo,
-      model,
-      gate,
-      actor: {
-        userId: principal.userId,
-        departmentId: principal.primaryDepartmentId,
-        now,
-        // Form rules see the same user as the browser's form engine.
-        user: {
-          id: principal.userId,
-          departmentIds: principal.departmentIds,
-          roleIds: principal.roles[request.params.app] ?? [],
-        },
-      },
-    };
-  };
+  const scoped = (request: FastifyRequest<{ Params: Omit<RecordParams, 'id'> }>) =>
+    recordScope(
+      ctx,
+      requireAppAccess(request, request.params.app),
+      request.params.app,
+      request.params.entity,
+    );
 
   app.get<{ Params: Omit<RecordParams, 'id'>; Querystring: ListQuery }>(
     base,

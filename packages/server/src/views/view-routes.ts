@@ -1,8 +1,8 @@
-import { gateFor, SavedViewStore } from '@dougong/db';
+import { SavedViewStore } from '@dougong/db';
 import { DougongError } from '@dougong/schema';
 import type { FastifyInstance } from 'fastify';
 import { requireAppAccess } from '../auth/auth-hooks.js';
-import { repositoryFor, type ServerContext } from '../http/request-context.js';
+import { recordScope, type ServerContext } from '../http/request-context.js';
 
 interface Params {
   app: string;
@@ -42,19 +42,9 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ServerContext): vo
   const store = new SavedViewStore(ctx.database.db);
   const base = '/api/apps/:app/entities/:entity/views';
 
-  const entityFor = async (
-    appKey: string,
-    entityKey: string,
-    principal: ReturnType<typeof requireAppAccess>,
-  ) => {
-    const repo = await repositoryFor(ctx, appKey);
-    const model = repo.entity(entityKey);
-    return { model, gate: gateFor(repo.app, model, principal, ctx.now()) };
-  };
-
   app.get<{ Params: Params }>(base, async (request) => {
     const principal = requireAppAccess(request, request.params.app);
-    const { model } = await entityFor(request.params.app, request.params.entity, principal);
+    const { model } = await recordScope(ctx, principal, request.params.app, request.params.entity);
     return { items: await store.list(request.params.app, model.entity.key, principal.userId) };
   });
 
@@ -76,7 +66,7 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ServerContext): vo
     },
     async (request, reply) => {
       const principal = requireAppAccess(request, request.params.app);
-      const { model, gate } = await entityFor(request.params.app, request.params.entity, principal);
+      const { model, gate } = await recordScope(ctx, principal, request.params.app, request.params.entity);
       if (request.body.shared && !principal.rights.has('editMetadata')) {
         throw new DougongError('FORBIDDEN', 'Sharing a view needs the editMetadata right.', [
           { path: '/shared', message: 'needs the editMetadata right' },
@@ -107,7 +97,7 @@ export function registerViewRoutes(app: FastifyInstance, ctx: ServerContext): vo
 
   app.delete<{ Params: Params & { id: string } }>(`${base}/:id`, async (request, reply) => {
     const principal = requireAppAccess(request, request.params.app);
-    const { model } = await entityFor(request.params.app, request.params.entity, principal);
+    const { model } = await recordScope(ctx, principal, request.params.app, request.params.entity);
     await store.remove(
       request.params.app,
       model.entity.key,
