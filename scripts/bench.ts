@@ -1,6 +1,6 @@
 // `pnpm bench`: benchmarks, not tests. Each prints ratios against a baseline measured in the same run.
 // Options: BENCH_ROWS (default 1,000,000), BENCH_SECONDS (load duration, default 10),
-// BENCH_ONLY=records|rules|flows|web, DATABASE_URL (else PostgreSQL on 127.0.0.1:5432 if it answers).
+// BENCH_ONLY=records|rules|flows|web|import, IMPORT_BENCH_ROWS (default 100,000), DATABASE_URL (else PostgreSQL on 127.0.0.1:5432 if it answers).
 import { openDatabase } from '@dougong/db';
 import pg from 'pg';
 import { runRecordsBench } from './bench/records-bench.js';
@@ -61,4 +61,15 @@ if (!only || only === 'flows') {
   const runs = Number(process.env.BENCH_FLOW_RUNS ?? 10_000);
   await runFlowsBench({ kind: 'pglite', runs, log });
   if (pgUrl) await runFlowsBench({ kind: 'postgres', url: pgUrl, runs, log });
+}
+
+if (!only || only === 'import') {
+  log(
+    '\n# CSV import: 1% bad rows, 1% duplicates, into the sales template (history, duplicate keys, flow events); batched vs row by row, then a flow-drain sample',
+  );
+  const { runImportBench } = await import('./bench/import-bench.js');
+  const importRows = Number(process.env.IMPORT_BENCH_ROWS ?? 100_000);
+  const drainSeconds = Number(process.env.IMPORT_BENCH_DRAIN_SECONDS ?? 20);
+  await runImportBench({ kind: 'pglite', rows: importRows, drainSeconds, log });
+  if (pgUrl) await runImportBench({ kind: 'postgres', url: pgUrl, rows: importRows, drainSeconds, log });
 }

@@ -13,10 +13,22 @@ const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
   '@dougong/rules': { allowed: [], pure: true },
   '@dougong/access': { allowed: ['@dougong/schema'], pure: true },
   '@dougong/forms': { allowed: ['@dougong/schema', '@dougong/rules'], pure: true },
-  '@dougong/template-sales': { allowed: ['@dougong/schema'], pure: true },
+  '@dougong/template-kit': { allowed: ['@dougong/schema'], pure: true },
+  '@dougong/template-sales': { allowed: ['@dougong/schema', '@dougong/template-kit'], pure: true },
   '@dougong/flows': { allowed: ['@dougong/schema', '@dougong/rules'], pure: true },
+  '@dougong/designer': {
+    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/forms', '@dougong/flows'],
+    pure: true,
+  },
   '@dougong/db': {
-    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/access', '@dougong/forms', '@dougong/flows'],
+    allowed: [
+      '@dougong/schema',
+      '@dougong/rules',
+      '@dougong/access',
+      '@dougong/forms',
+      '@dougong/flows',
+      '@dougong/template-kit',
+    ],
     pure: false,
   },
   '@dougong/server': {
@@ -27,10 +39,14 @@ const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
       '@dougong/forms',
       '@dougong/flows',
       '@dougong/db',
+      '@dougong/template-kit',
     ],
     pure: false,
   },
-  '@dougong/web': { allowed: ['@dougong/schema', '@dougong/rules', '@dougong/forms'], pure: false },
+  '@dougong/web': {
+    allowed: ['@dougong/schema', '@dougong/rules', '@dougong/forms', '@dougong/designer', '@dougong/flows'],
+    pure: false,
+  },
   '@dougong/server-app': {
     allowed: [
       '@dougong/schema',
@@ -41,6 +57,7 @@ const LAYERS: Record<string, { allowed: string[]; pure: boolean }> = {
       '@dougong/server',
       '@dougong/template-sales',
       '@dougong/flows',
+      '@dougong/template-kit',
     ],
     pure: false,
   },

@@ -1,33 +1,37 @@
-import type { AppStore } from '@dougong/db';
-import type { AppDocument } from '@dougong/schema';
-import { salesApp } from '@dougong/template-sales';
+import type { AppStore, TemplateInstaller } from '@dougong/db';
+import { createTemplateRegistry, type TemplateRegistry } from '@dougong/template-kit';
+import { salesTemplate } from '@dougong/template-sales';
 
-/** Templates bundled with the platform, by name. */
-export const BUNDLED_TEMPLATES: Record<string, () => AppDocument> = { sales: salesApp };
+/** The template packages bundled with the platform. */
+export function bundledTemplates(): TemplateRegistry {
+  return createTemplateRegistry([salesTemplate()]);
+}
 
 /**
- * Installs each named template whose app does not exist yet: saves it as the draft and publishes it.
- * An app that already exists is left alone, so a customer's changes are never overwritten.
+ * Installs each named template (by id or short name, e.g. `sales`) whose app does not exist yet. An app
+ * that exists is left alone, so a customer's changes are never overwritten (upgrades are explicit).
  */
 export async function installTemplates(
   store: AppStore,
+  installer: TemplateInstaller,
+  registry: TemplateRegistry,
   names: string[],
   log: (message: string) => void,
 ): Promise<void> {
   const existing = new Set((await store.list()).map((a) => a.key));
   for (const name of names) {
-    const make = BUNDLED_TEMPLATES[name];
-    if (!make)
-      throw new Error(`Unknown template "${name}"; bundled: ${Object.keys(BUNDLED_TEMPLATES).join(', ')}`);
-    const doc = make();
-    if (existing.has(doc.key)) continue;
-    await store.saveDraft(doc.key, doc, { actor: null, expectedRevision: 0 });
-    const published = await store.publish(doc.key, {
-      actor: null,
-      summary: `Installed template ${doc.template?.id ?? name} ${doc.template?.version ?? ''}`.trim(),
-    });
+    const pkg = registry.find(name);
+    if (!pkg)
+      throw new Error(
+        `Unknown template "${name}"; bundled: ${registry
+          .list()
+          .map((p) => p.id)
+          .join(', ')}`,
+      );
+    if (existing.has(pkg.appKey)) continue;
+    const installed = await installer.install(pkg, { actor: null });
     log(
-      `installed template ${name} as app "${doc.key}" (version ${published.version}, ${published.plan.steps.length} steps)`,
+      `installed template ${pkg.id} ${pkg.version} as app "${installed.appKey}" (version ${installed.version}, ${installed.plan.steps.length} steps)`,
     );
   }
 }

@@ -2,15 +2,19 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { AppStore, IdentityStore, migrateSystem, openDatabase } from '@dougong/db';
+import { IdentityStore, migrateSystem, openDatabase, TemplateInstaller } from '@dougong/db';
 import { buildServer, hashPassword } from '@dougong/server';
 import { readConfig } from './config.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { readFlowConfig } from './flow-config.js';
-import { installTemplates } from './install-templates.js';
+import { bundledTemplates, installTemplates } from './install-templates.js';
 
 async function main(): Promise<void> {
   const config = readConfig(process.env);
   if (!config.databaseUrl) mkdirSync(resolve(config.dataDir), { recursive: true });
+  // The embedded engine is single-process: the CLI and the server must not open it at once.
+  const release = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
+  process.once('exit', release);
   const database = await openDatabase({
     url: config.databaseUrl,
     dataDir: config.databaseUrl ? undefined : resolve(config.dataDir, 'pglite'),
@@ -28,13 +32,22 @@ async function main(): Promise<void> {
   }
   // The built web app (apps/web/dist), when present, is served at `/`.
   const webRoot = process.env.WEB_ROOT ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
+  const templates = bundledTemplates();
   const app = await buildServer({
     database,
+    templates,
     logger: true,
     flows: readFlowConfig(process.env, config.dataDir),
     ...(existsSync(resolve(webRoot, 'index.html')) ? { webRoot: resolve(webRoot) } : {}),
   });
-  await installTemplates(new AppStore(database.db), config.installTemplates, (m) => app.log.info(m));
+  const store = app.dougong.store;
+  await installTemplates(
+    store,
+    new TemplateInstaller(database.db, store),
+    templates,
+    config.installTemplates,
+    (m) => app.log.info(m),
+  );
   app.addHook('onClose', async () => database.close());
   const shutdown = (signal: string) => {
     app.log.info(`${signal} received, shutting down`);

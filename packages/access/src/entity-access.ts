@@ -52,7 +52,7 @@ export function entityAccess(doc: AppDocument, entityId: string, principal: Prin
     ? [
         {
           entity: entityId,
-          actions: ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'],
+          actions: ['create', 'read', 'update', 'delete', 'export', 'print', 'assign', 'claim'],
           scope: 'all',
         },
       ]

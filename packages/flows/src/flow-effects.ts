@@ -1,3 +1,4 @@
+import type { BehaviourEvent } from '@dougong/rules';
 import type { FlowNode } from '@dougong/schema';
 
 /** A header value as metadata gives it: inline, or the name of an encrypted secret. */
@@ -15,6 +16,13 @@ export type FlowEffect =
       readonly html: string;
       /** Rewrite the body's links to signed tracking links before sending. */
       readonly trackLinks?: boolean;
+      /** Append a signed open-tracking pixel. */
+      readonly trackOpens?: boolean;
+      /** Users whose e-mail addresses receive it too. */
+      readonly toUsers?: readonly string[];
+      /** Users whose managers (`managerLevels` up, default 1) receive it too. */
+      readonly managersOf?: readonly string[];
+      readonly managerLevels?: number;
     }
   | {
       readonly kind: 'httpRequest';
@@ -36,6 +44,9 @@ export type FlowEffect =
       readonly users: readonly string[];
       readonly title: string;
       readonly text: string;
+      /** Users whose managers (`managerLevels` up, default 1) receive it too. */
+      readonly managersOf?: readonly string[];
+      readonly managerLevels?: number;
     }
   | { readonly kind: 'createRecord'; readonly entity: string; readonly values: Record<string, unknown> }
   | {
@@ -58,6 +69,37 @@ export type FlowEffect =
       readonly record: Record<string, unknown>;
       readonly rules: unknown;
       readonly teams: Readonly<Record<string, readonly string[]>>;
+      /** Which records count as open for least-loaded (a filter over the entity). */
+      readonly openFilter?: unknown;
+      /** The text field receiving the explanation. */
+      readonly explanationField?: string;
+      /** Further values written with the owner. */
+      readonly values?: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly kind: 'updateRecords';
+      readonly entity: string;
+      readonly filter: unknown;
+      readonly sort: string | undefined;
+      readonly limit: number;
+      readonly values: Record<string, unknown>;
+    }
+  | {
+      /** Scores records (the trigger record, or those matching `filter`) and writes the score fields. */
+      readonly kind: 'rescore';
+      readonly entity: string;
+      /** One record, or null to score every record matching `filter` (at most `limit`). */
+      readonly id: string | null;
+      readonly filter?: unknown;
+      readonly limit: number;
+      /** An inline model with its fields, or null for the entity's `scoring`. */
+      readonly model: unknown;
+      readonly scoreField?: string;
+      readonly gradeField?: string;
+      /** Events from the run scope, counted besides the record's stored events. */
+      readonly events: readonly BehaviourEvent[];
+      /** Count the record's stored events. */
+      readonly recordEvents: boolean;
     }
   | {
       readonly kind: 'createTask';

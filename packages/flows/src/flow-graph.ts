@@ -88,7 +88,8 @@ export function checkFlows(doc: AppDocument): FlowIssue[] {
         if (!ids.has(next)) add(`/nodes/${n}`, `continues to "${next}", which is no node`);
       if (node.kind === 'parallel' && ids.get(node.join)?.kind !== 'join')
         add(`/nodes/${n}/join`, 'must name a join node');
-      if ('entity' in node && !entities.has(node.entity)) add(`/nodes/${n}/entity`, 'names no entity');
+      if ('entity' in node && node.entity !== undefined && !entities.has(node.entity))
+        add(`/nodes/${n}/entity`, 'names no entity');
       for (const [key, expr] of expressionsOf(node)) {
         try {
           validateRule(expr, DEFAULT_LIMITS);
@@ -119,15 +120,39 @@ export function checkFlows(doc: AppDocument): FlowIssue[] {
     }
     const scored = triggerEntityOf(doc, flow);
     flow.nodes.forEach((node, n) => {
+      const hasKey = (entityId: string | undefined, key: string) =>
+        key === 'ownerId' ||
+        key === 'ownerDeptId' ||
+        Boolean(entities.get(entityId ?? '')?.fields.some((x) => x.key === key));
+      if (node.kind === 'assignOwner') {
+        if (node.explanationField !== undefined && !hasKey(scored, node.explanationField))
+          add(`/nodes/${n}/explanationField`, 'names no field of the trigger entity');
+        for (const key of Object.keys(node.values ?? {}))
+          if (!hasKey(scored, key)) add(`/nodes/${n}/values/${key}`, 'names no field of the trigger entity');
+      }
+      if (node.kind === 'updateRecords')
+        for (const key of Object.keys(node.values))
+          if (!hasKey(node.entity, key)) add(`/nodes/${n}/values/${key}`, 'names no field of the entity');
       if (node.kind !== 'recomputeScore') return;
-      const entity = scored ? entities.get(scored) : undefined;
-      if (!entity) add(`/nodes/${n}`, 'needs a trigger with a record');
+      const entity = entities.get(node.entity ?? scored ?? '');
+      if (!entity) add(`/nodes/${n}`, 'needs a trigger with a record, or an entity');
+      else if (node.model === undefined && !entity.scoring)
+        add(`/nodes/${n}/model`, 'is required unless the entity has scoring');
+      else if (node.model !== undefined && node.scoreField === undefined)
+        add(`/nodes/${n}/scoreField`, 'is required with a model');
       for (const key of ['scoreField', 'gradeField'] as const) {
         const field = node[key];
         if (entity && field !== undefined && !entity.fields.some((x) => x.key === field))
           add(`/nodes/${n}/${key}`, 'names no field of the trigger entity');
       }
     });
+    if (
+      flow.oncePerRecord &&
+      !triggerEntityOf(doc, flow) &&
+      t.kind !== 'linkClicked' &&
+      t.kind !== 'recordEvent'
+    )
+      add('/oncePerRecord', 'needs a trigger with a record');
     if (t.kind === 'scheduled') {
       const problem = cronIssue(t.cron);
       if (problem) add('/trigger/cron', problem);
@@ -149,9 +174,20 @@ function expressionsOf(node: FlowNode): Array<[string, unknown]> {
       return node.branches.map((b, i) => [`branches/${i}/condition`, b.condition]);
     case 'createRecord':
     case 'updateRecord':
+    case 'updateRecords':
       return Object.entries(node.values).map(([k, v]) => [`values/${k}`, v]);
+    case 'assignOwner':
+      return Object.entries(node.values ?? {}).map(([k, v]) => [`values/${k}`, v]);
     case 'sendEmail':
-      return [['to', node.to]];
+      return (
+        [
+          ['to', node.to],
+          ['toUsers', node.toUsers],
+          ['toManagerOf', node.toManagerOf],
+        ] as Array<[string, unknown]>
+      ).filter(([, v]) => v !== undefined);
+    case 'notify':
+      return node.toManagerOf === undefined ? [] : [['toManagerOf', node.toManagerOf]];
     default:
       return [];
   }

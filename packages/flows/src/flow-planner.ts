@@ -1,4 +1,4 @@
-import { type BehaviourEvent, type ScoringModel, scoreRecord, truthy } from '@dougong/rules';
+import { type BehaviourEvent, truthy } from '@dougong/rules';
 import type { Flow, FlowNode, FlowNodeKind } from '@dougong/schema';
 import type { FlowEffect } from './flow-effects.js';
 import { branchOf, parentBranch } from './flow-graph.js';
@@ -253,6 +253,25 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
           record: { ...(input.scope.record ?? {}) },
           rules: node.rules,
           teams: node.teams ?? {},
+          ...(node.openFilter !== undefined ? { openFilter: bindFilter(node.openFilter, input) } : {}),
+          ...(node.explanationField ? { explanationField: node.explanationField } : {}),
+          ...(node.values ? { values: evaluateValues(node.values, input.scope, ctxOf(input)) } : {}),
+        },
+      };
+    },
+    finish: (node, input, result) => advance(input, result, node.next),
+  },
+  updateRecords: {
+    plan(node, input) {
+      return {
+        kind: 'perform',
+        effect: {
+          kind: 'updateRecords',
+          entity: node.entity,
+          filter: bindFilter(node.filter, input),
+          sort: node.sort,
+          limit: node.limit ?? 200,
+          values: evaluateValues(node.values, input.scope, ctxOf(input)),
         },
       };
     },
@@ -284,8 +303,13 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
   },
   sendEmail: {
     plan(node, input) {
-      const to = asList(evaluate(node.to, input.scope, ctxOf(input)));
-      if (to.length === 0) return { kind: 'fail', error: 'sendEmail: no recipient' };
+      const list = (expr: unknown) =>
+        expr === undefined ? [] : asList(evaluate(expr, input.scope, ctxOf(input)));
+      const to = list(node.to);
+      const toUsers = list(node.toUsers);
+      const managersOf = list(node.toManagerOf);
+      if (to.length + toUsers.length + managersOf.length === 0)
+        return { kind: 'fail', error: 'sendEmail: no recipient' };
       return {
         kind: 'perform',
         effect: {
@@ -294,6 +318,9 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
           subject: renderTemplate(node.subject, data(input), { escape: false }),
           html: renderTemplate(node.body, data(input)),
           ...(node.trackLinks ? { trackLinks: true } : {}),
+          ...(node.trackOpens ? { trackOpens: true } : {}),
+          ...(toUsers.length > 0 ? { toUsers } : {}),
+          ...managerTargets(managersOf, node.managerLevels),
         },
       };
     },
@@ -307,7 +334,12 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
         const users = asList(
           node.to === undefined ? input.scope.record?.ownerId : evaluate(node.to, input.scope, ctxOf(input)),
         );
-        return { kind: 'perform', effect: { kind: 'inbox', users, title, text } };
+        const managersOf =
+          node.toManagerOf === undefined ? [] : asList(evaluate(node.toManagerOf, input.scope, ctxOf(input)));
+        return {
+          kind: 'perform',
+          effect: { kind: 'inbox', users, title, text, ...managerTargets(managersOf, node.managerLevels) },
+        };
       }
       if (!node.webhook)
         return { kind: 'fail', error: `notify: the ${node.channel} robot needs a webhook secret` };
@@ -405,17 +437,31 @@ const PLANNERS: { [K in FlowNodeKind]: NodePlanner<K> } = {
   },
   recomputeScore: {
     plan(node, input) {
-      const id = recordId(input);
-      const entity = triggerEntity(input.flow, input.scope.trigger);
-      if (!id || !entity || !input.scope.record)
-        return { kind: 'fail', error: 'recomputeScore needs a trigger record' };
-      const { total, grade } = scoreOf(node, input);
-      const values: Record<string, unknown> = { [node.scoreField]: total };
-      if (node.gradeField) values[node.gradeField] = grade;
-      return { kind: 'perform', effect: { kind: 'updateRecord', entity, id, values } };
+      const batch = node.entity !== undefined;
+      const id = batch ? null : recordId(input);
+      const entity = node.entity ?? triggerEntity(input.flow, input.scope.trigger);
+      if (!entity || (!batch && (!id || !input.scope.record)))
+        return { kind: 'fail', error: 'recomputeScore needs a trigger record or an entity' };
+      if (node.model !== undefined && node.scoreField === undefined)
+        return { kind: 'fail', error: 'recomputeScore: a model needs its scoreField' };
+      return {
+        kind: 'perform',
+        effect: {
+          kind: 'rescore',
+          entity,
+          id: id ?? null,
+          ...(batch && node.filter !== undefined ? { filter: bindFilter(node.filter, input) } : {}),
+          limit: node.limit ?? 500,
+          model: node.model ?? null,
+          ...(node.scoreField ? { scoreField: node.scoreField } : {}),
+          ...(node.gradeField ? { gradeField: node.gradeField } : {}),
+          events: eventsOf(node, input),
+          recordEvents: node.model === undefined || node.recordEvents === true,
+        },
+      };
     },
-    // The score is recomputed from the same input (pure), so the breakdown needs no round trip.
-    finish: (node, input) => advance(input, scoreOf(node, input), node.next),
+    // The performer scores the fresh record (with its stored events) and returns `{ total, grade, breakdown }`.
+    finish: (node, input, result) => advance(input, result, node.next),
   },
   end: {
     plan: () => ({ kind: 'advance', output: null, next: [], endRun: true }),
@@ -465,15 +511,18 @@ export function triggerEntity(flow: Flow, trigger?: unknown): string | undefined
   return typeof fromEvent === 'string' ? fromEvent : undefined;
 }
 
-// Scores the (fresh) trigger record with the node's model and the behaviour events from the run scope.
-function scoreOf(node: NodeOf<'recomputeScore'>, input: StepInput) {
+// The behaviour events the node's `events` expression yields from the run scope.
+function eventsOf(node: NodeOf<'recomputeScore'>, input: StepInput): BehaviourEvent[] {
   const raw = node.events === undefined ? [] : evaluate(node.events, input.scope, ctxOf(input));
-  const events = (Array.isArray(raw) ? raw : []).filter(
+  return (Array.isArray(raw) ? raw : []).filter(
     (e): e is BehaviourEvent =>
       e !== null && typeof e === 'object' && typeof e.type === 'string' && typeof e.at === 'string',
   );
-  const result = scoreRecord(node.model as ScoringModel, input.scope.record ?? {}, events, ctxOf(input));
-  return { total: result.total, grade: result.grade, breakdown: result.breakdown };
+}
+
+// Managers of these users receive a message too (empty: nothing added to the effect).
+function managerTargets(managersOf: string[], levels: number | undefined) {
+  return managersOf.length === 0 ? {} : { managersOf, managerLevels: levels ?? 1 };
 }
 
 /** The robot message of DingTalk (markdown) or WeCom (markdown) group robots. */

@@ -32,6 +32,8 @@ export {
   listensTo,
   matchesLinkClick,
   matchesRecordEvent,
+  matchesStoredEvent,
   nextCronRun,
   type RecordEvent,
+  type StoredEvent,
 } from './trigger-match.js';

@@ -26,6 +26,28 @@ export interface LinkClickEvent {
   readonly runId: string;
 }
 
+/** A behaviour event stored for a record (an e-mail opened, a link clicked, a posted event). */
+export interface StoredEvent {
+  readonly kind: 'recordEvent';
+  readonly entity: string;
+  readonly recordId: string;
+  /** The event type, e.g. `emailOpened`. */
+  readonly type: string;
+  readonly at: string;
+  readonly data: unknown;
+}
+
+/** Whether a stored record event starts a run of the flow: a `recordEvent` trigger of its entity and type. */
+export function matchesStoredEvent(flow: Flow, event: Pick<StoredEvent, 'entity' | 'type'>): boolean {
+  const t = flow.trigger;
+  return (
+    flow.enabled !== false &&
+    t.kind === 'recordEvent' &&
+    (t.entity === undefined || t.entity === event.entity) &&
+    (t.eventType === undefined || t.eventType === event.type)
+  );
+}
+
 /** Whether a link click starts a run of the flow: a `linkClicked` trigger, with its label when given. */
 export function matchesLinkClick(flow: Flow, event: LinkClickEvent): boolean {
   const t = flow.trigger;

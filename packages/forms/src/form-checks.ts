@@ -29,9 +29,9 @@ export function checkFormRules(doc: AppDocument): ValidationIssue[] {
         issues.push({ path: path + issue.path, message: `${issue.code}: ${issue.message}` });
     };
     const fieldsOf = (subTable: string | undefined): CheckField[] | undefined => {
-      if (subTable === undefined) return checkFields(model);
+      if (subTable === undefined) return ruleCheckFields(model);
       const child = model.subTables.find((s) => s.field.key === subTable)?.child;
-      return child ? checkFields(child) : undefined;
+      return child ? ruleCheckFields(child) : undefined;
     };
     (form.linkage ?? []).forEach((rule, r) => {
       const fields = fieldsOf(rule.subTable);
@@ -74,10 +74,12 @@ const RULE_KINDS = new Set<string>([
 ]);
 
 /**
- * The fields a rule over this entity's records may read. Sub-tables are offered as lists (`textArray`) so
- * totals can iterate them (`reduce` over `{"var": "products"}`); iteration bodies are not type-checked.
+ * The fields a rule over this entity's records may read, as `checkRule` takes them. Sub-tables are offered
+ * as lists (`textArray`) so totals can iterate them (`reduce` over `{"var": "products"}`); iteration bodies
+ * are not type-checked.
+ * @example checkRule(formula, { fields: ruleCheckFields(appModel(doc).entitiesById.get('order')!), context: 'validation' })
  */
-function checkFields(model: EntityModel): CheckField[] {
+export function ruleCheckFields(model: EntityModel): CheckField[] {
   const out: CheckField[] = [];
   for (const field of model.entity.fields) {
     const kind = field.type === 'subTable' ? 'textArray' : valueKindOf(field);

@@ -24,6 +24,7 @@ import { localizeMessage } from './issue-messages.js';
 import { defaultValues } from './record-defaults.js';
 import { formRuleIssues, mergedRecord } from './record-rules.js';
 import { sameJson } from './same-json.js';
+import { stageGateIssues, stageRequirements } from './stage-gates.js';
 
 const COMPUTED = new Set<Field['type']>(['formula', 'autoNumber']);
 
@@ -57,12 +58,14 @@ export function createFormEngine(doc: AppDocument, form: FormDefinition, ctx: Fo
     options: { previous?: Readonly<Record<string, unknown>> | null } = {},
   ): FormEvaluation => {
     const states = linkageStates(model, form, values, ruleCtx(options.previous));
+    // Fields the record's current stage options require (stage gates) show as required.
+    const gated = stageRequirements(model, states.record);
     const fields: Record<string, FormFieldState> = {};
     for (const field of model.entity.fields) {
       const s = states.fields[field.key]!;
       fields[field.key] = {
         visible: s.visible,
-        required: s.required || field.required === true,
+        required: s.required || field.required === true || gated.has(field.key),
         readOnly: s.readOnly,
       };
     }
@@ -141,7 +144,7 @@ export function createFormEngine(doc: AppDocument, form: FormDefinition, ctx: Fo
         ...ruleCtx(options.previous),
         timeZone,
       });
-      return formRuleIssues(doc, model, record, {
+      const issues = formRuleIssues(doc, model, record, {
         previous: options.previous ?? null,
         ...(formId !== undefined ? { formId } : {}),
         now: ctx.now,
@@ -149,6 +152,9 @@ export function createFormEngine(doc: AppDocument, form: FormDefinition, ctx: Fo
         ...(ctx.user ? { user: ctx.user } : {}),
         locale: ctx.locale,
       });
+      const seen = new Set(issues.map((i) => i.path));
+      const gates = stageGateIssues(model, record, options.previous ?? null, ctx.locale);
+      return [...issues, ...gates.filter((i) => !seen.has(i.path))];
     },
     dataLinkage(fieldKey, referenced, options = {}) {
       return dataLinkagePatch(doc, model, form, fieldKey, referenced, options);

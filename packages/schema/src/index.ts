@@ -10,7 +10,41 @@ export {
   formatAutoNumber,
   parseAutoNumberPattern,
 } from './document/auto-number-pattern.js';
-export { type Entity, EntitySchema, type SortKey } from './document/entity-schema.js';
+export {
+  CAPTURE_TRANSFORMS,
+  type CaptureAuth,
+  CaptureAuthSchema,
+  type CaptureHook,
+  CaptureHookSchema,
+  type CaptureIdempotency,
+  type CaptureMapping,
+  type CaptureTransform,
+  type CaptureTransformName,
+  JsonPointerSchema,
+} from './document/capture-hook-schema.js';
+export { captureHookIssues, NOT_CAPTURED_TYPES } from './document/capture-hook-semantics.js';
+export {
+  type ChangeCount,
+  DIFF_KINDS,
+  type DiffKind,
+  type DocumentChange,
+  type DocumentDiff,
+  diffDocuments,
+  type PropertyChange,
+  summarizeChanges,
+} from './document/document-diff.js';
+export {
+  DUPLICATE_MATCHES,
+  type DuplicateMatch,
+  type DuplicateRule,
+  DuplicateRuleSchema,
+  type Entity,
+  EntitySchema,
+  type RelatedList,
+  RelatedListSchema,
+  type SortKey,
+} from './document/entity-schema.js';
+export { DUPLICATE_MATCH_TYPES } from './document/entity-semantics.js';
 export {
   FIELD_TYPES,
   type Field,
@@ -20,6 +54,19 @@ export {
   type FieldType,
   type SelectOption,
 } from './document/field-schema.js';
+export {
+  type DocumentReference,
+  documentReferences,
+  type FieldUsage,
+  fieldUsages,
+  type ReferenceTarget,
+  USAGE_COLLECTORS,
+  USAGE_KINDS,
+  USAGE_OWNERS,
+  type UsageKind,
+  type UsageOwnerKind,
+  type UsageSubject,
+} from './document/field-usages.js';
 export {
   type Flow,
   type FlowNode,
@@ -56,8 +103,18 @@ export {
   LINKAGE_ACTIONS,
 } from './document/form-schema.js';
 export { AppKeySchema, KeySchema, StableIdSchema, SYSTEM_KEYS, type SystemKey } from './document/ids.js';
-export { type Label, LabelSchema, LOCALES, type Locale, labelFor, type Text } from './document/label.js';
+export { type Label, LabelSchema, type Text } from './document/label.js';
+export { LOCALES, type Locale, labelFor } from './document/label-text.js';
 export { physicalNames, SYSTEM_COLUMNS } from './document/physical-names.js';
+export {
+  type Conversion,
+  ConversionSchema,
+  type EntityScoring,
+  EntityScoringSchema,
+  type RecordPool,
+  RecordPoolSchema,
+  ScoringModelSchema,
+} from './document/record-workflow-schema.js';
 export {
   type EntityGrant,
   EntityGrantSchema,
@@ -71,7 +128,7 @@ export {
   type RowScope,
 } from './document/role-schema.js';
 export { UPGRADES, upgradeDocument } from './document/upgrade-document.js';
-export { type DocumentValidation, isSortable, validateAppDocument } from './document/validate-document.js';
+export { type DocumentValidation, validateAppDocument } from './document/validate-document.js';
 export { pointer, pointerSegment, type ValidationIssue } from './document/validation-error.js';
 export {
   DougongError,
@@ -89,12 +146,15 @@ export {
   numericShape,
   valueKindOf,
 } from './fields/field-types.js';
+export { isSortable } from './fields/sortable.js';
 export { type AppModel, appModel, type ColumnInfo, type EntityModel } from './model/app-model.js';
+export { duplicateKey, duplicateKeys, matchValue } from './model/duplicate-keys.js';
 export {
   type RecordInput,
   type RecordValidationOptions,
   validateRecordInput,
 } from './model/validate-record.js';
+export { normalizeCompanyName } from './values/company-name.js';
 export {
   dateInZone,
   formatInZone,

@@ -1,10 +1,12 @@
 import { DEFAULT_SESSION_POLICY, type DougongDatabase, type SessionPolicy } from '@dougong/db';
 import { type AppModel, DougongError } from '@dougong/schema';
+import type { TemplateRegistry } from '@dougong/template-kit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { installAuthHooks } from './auth/auth-hooks.js';
 import { registerAuthRoutes } from './auth/auth-routes.js';
 import { registerIdentityRoutes } from './auth/identity-routes.js';
 import { PrincipalResolver } from './auth/principal-resolver.js';
+import { type CaptureServerOptions, registerCaptureRoutes } from './capture/capture-routes.js';
 import { registerExportRoutes } from './exports/export-routes.js';
 import { registerFileRoutes } from './files/file-routes.js';
 import { type FlowServerOptions, registerFlowRoutes } from './flows/flow-routes.js';
@@ -15,7 +17,10 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { registerImportRoutes } from './imports/import-routes.js';
 import { buildOpenApi } from './openapi/build-openapi.js';
 import { registerAppRoutes } from './routes/app-routes.js';
+import { registerDuplicateRoutes } from './routes/duplicate-routes.js';
 import { registerRecordRoutes } from './routes/record-routes.js';
+import { registerWorkflowRoutes } from './routes/workflow-routes.js';
+import { registerTemplateRoutes } from './templates/template-routes.js';
 import { registerViewRoutes } from './views/view-routes.js';
 
 declare module 'fastify' {
@@ -42,6 +47,10 @@ export interface ServerOptions {
   webRoot?: string;
   /** Flow engine settings (SMTP, HTTP allow-list, secret key); the worker starts only when asked. */
   flows?: FlowServerOptions;
+  /** Template packages offered for install and upgrade (`/api/templates`); none when absent. */
+  templates?: TemplateRegistry;
+  /** Capture hook settings; the secret key defaults to the flows' key. */
+  capture?: CaptureServerOptions;
 }
 
 /** The platform's version as shown in OpenAPI. */
@@ -79,12 +88,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await registerDocs(app, ctx);
   registerAppRoutes(app, ctx);
   registerRecordRoutes(app, ctx);
+  registerWorkflowRoutes(app, ctx);
+  registerDuplicateRoutes(app, ctx);
   registerExportRoutes(app, ctx);
   registerImportRoutes(app, ctx);
   registerViewRoutes(app, ctx);
   registerFileRoutes(app, ctx);
   registerFlowRoutes(app, ctx, options.flows);
   registerFormRoutes(app, ctx);
+  registerTemplateRoutes(app, ctx, options.templates);
+  registerCaptureRoutes(app, ctx, {
+    ...(options.flows?.secretKey !== undefined ? { secretKey: options.flows.secretKey } : {}),
+    ...options.capture,
+  });
 
   if (options.webRoot) await serveWebApp(app, options.webRoot);
 

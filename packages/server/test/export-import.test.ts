@@ -304,7 +304,7 @@ describe('export of a list to CSV and XLSX', () => {
     expect(tooMany.status).toBe(422);
     expect(JSON.parse(tooMany.bytes.toString()).error.code).toBe('UNPROCESSABLE');
     expect(await fingerprint()).toBe(before);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('import of CSV and XLSX files', () => {

@@ -1,5 +1,8 @@
 import type { AppDocument, Field, SelectOption } from '@dougong/schema';
+import { salesCaptureHooks } from './sales-capture.js';
+import { salesFlows } from './sales-flows.js';
 import { salesForms } from './sales-forms.js';
+import { leadScoring, OPEN_LEAD_STATUSES } from './sales-rules.js';
 
 const L = (zh: string, en: string) => ({ 'zh-CN': zh, en });
 const opt = (id: string, zh: string, en: string, color?: string): SelectOption => ({
@@ -39,12 +42,160 @@ const SOURCES: SelectOption[] = [
   opt('manual', '手工录入', 'Manual entry'),
 ];
 
+const COMPANY_SIZES: SelectOption[] = [
+  opt('s', '50人以下', '< 50'),
+  opt('m', '50-500人', '50–500'),
+  opt('l', '500-5000人', '500–5,000'),
+  opt('xl', '5000人以上', '> 5,000'),
+];
+
 const text = (id: string, zh: string, en: string, extra: Partial<Field> = {}): Field =>
   ({ id, key: toKey(id), type: 'text', label: L(zh, en), ...extra }) as Field;
 
+/**
+ * The pipeline: each stage's goal, default win probability (set when a deal enters the stage unless
+ * the same edit sets one) and what must be on the deal before it may enter (stage gates).
+ */
+const stage = (
+  id: string,
+  zh: string,
+  en: string,
+  color: string,
+  goal: ReturnType<typeof L>,
+  probability: string,
+  requires?: string[],
+): SelectOption => ({
+  ...opt(id, zh, en, color),
+  description: goal,
+  defaults: { probability },
+  ...(requires ? { requires } : {}),
+});
+
+const STAGES: SelectOption[] = [
+  stage(
+    'initial',
+    '初步接洽',
+    'Initial contact',
+    '#1677ff',
+    L('确认意向与关键联系人', 'Confirm interest and the key contact'),
+    '10',
+  ),
+  stage(
+    'needs',
+    '需求分析',
+    'Needs analysis',
+    '#13c2c2',
+    L('梳理需求、预算、决策链与时间表', 'Map needs, budget, decision chain and timeline'),
+    '25',
+  ),
+  stage(
+    'proposal',
+    '方案报价',
+    'Proposal / quote',
+    '#faad14',
+    L('提交解决方案与报价', 'Present the solution and the quote'),
+    '50',
+    ['needsReport'],
+  ),
+  stage(
+    'negotiation',
+    '商务谈判',
+    'Negotiation',
+    '#fa8c16',
+    L('就价格与合同条款达成一致', 'Agree on price and contract terms'),
+    '75',
+    ['needsReport', 'amount'],
+  ),
+  stage('won', '赢单', 'Won', '#52c41a', L('签约', 'Contract signed'), '100', ['needsReport', 'amount']),
+  stage('lost', '输单', 'Lost', '#bfbfbf', L('记录输单原因', 'Record why the deal was lost'), '0', [
+    'lossReason',
+  ]),
+];
+
+/**
+ * 线索转化: a qualified lead becomes an account (an existing one when the normalised company name
+ * matches), a contact (an existing one with the same mobile) and an opportunity; its follow-ups and
+ * tasks move to the new records, and the lead is marked converted with links to them.
+ */
+function leadConversion() {
+  const v = (path: string) => ({ var: path });
+  return {
+    id: 'to_customer',
+    label: L('转化为客户与商机', 'Convert to account and opportunity'),
+    when: {
+      and: [
+        { in_list: [v('source.status'), [...OPEN_LEAD_STATUSES]] },
+        { is_not_empty: [v('source.company')] },
+      ],
+    },
+    targets: [
+      {
+        id: 'account',
+        entity: 'account',
+        label: L('客户', 'Account'),
+        match: { field: 'name', value: v('source.company'), normalize: 'companyName' as const },
+        values: {
+          name: v('source.company'),
+          industry: v('source.industry'),
+          region: v('source.region'),
+          area: v('source.area'),
+          size: v('source.companySize'),
+        },
+      },
+      {
+        id: 'contact',
+        entity: 'contact',
+        label: L('联系人', 'Contact'),
+        match: { field: 'mobile', value: v('source.mobile'), normalize: 'phone' as const },
+        values: {
+          name: v('source.name'),
+          account: v('targets.account.id'),
+          title: v('source.title'),
+          mobile: v('source.mobile'),
+          email: v('source.email'),
+        },
+      },
+      {
+        id: 'opportunity',
+        entity: 'opportunity',
+        label: L('商机', 'Opportunity'),
+        values: {
+          name: {
+            if: [
+              v('input.opportunityName'),
+              v('input.opportunityName'),
+              { cat: [v('source.company'), ' · 新商机'] },
+            ],
+          },
+          account: v('targets.account.id'),
+          contact: v('targets.contact.id'),
+          sourceLead: v('source.id'),
+          amount: v('input.amount'),
+          expectedCloseDate: v('input.expectedCloseDate'),
+        },
+      },
+    ],
+    relink: [
+      {
+        entity: 'follow_up',
+        field: 'lead',
+        values: { account: v('targets.account.id'), opportunity: v('targets.opportunity.id') },
+      },
+      { entity: 'task', field: 'lead', values: { opportunity: v('targets.opportunity.id') } },
+    ],
+    update: {
+      status: 'converted',
+      convertedAccount: v('targets.account.id'),
+      convertedContact: v('targets.contact.id'),
+      convertedOpportunity: v('targets.opportunity.id'),
+      convertedAt: { now: [] },
+    },
+  };
+}
+
 const SALES_ENTITIES = ['lead', 'account', 'contact', 'opportunity', 'follow_up', 'task'] as const;
 const REFERENCE_ENTITIES = ['campaign', 'product', 'territory'] as const;
-type Action = 'create' | 'read' | 'update' | 'delete' | 'export' | 'print' | 'assign';
+type Action = 'create' | 'read' | 'update' | 'delete' | 'export' | 'print' | 'assign' | 'claim';
 const grant = (
   entity: string,
   actions: Action[],
@@ -63,28 +214,52 @@ const grant = (
  */
 function salesRoles() {
   const read: Action[] = ['read'];
+  // Reps work their own records and claim leads from the pool (公海).
+  const repGrants = [
+    ...SALES_ENTITIES.map((e) =>
+      grant(
+        e,
+        e === 'lead' ? ['create', 'read', 'update', 'print', 'claim'] : ['create', 'read', 'update', 'print'],
+        'own',
+        e === 'lead'
+          ? {
+              score: 'readOnly',
+              grade: 'readOnly',
+              score_detail: 'readOnly',
+              assignment_note: 'readOnly',
+            }
+          : undefined,
+      ),
+    ),
+    ...REFERENCE_ENTITIES.map((e) => grant(e, read, 'all')),
+  ];
   return [
+    { key: 'rep', label: L('销售代表', 'Sales rep'), grants: repGrants },
     {
-      key: 'rep',
-      label: L('销售代表', 'Sales rep'),
-      grants: [
-        ...SALES_ENTITIES.map((e) =>
-          grant(
-            e,
-            ['create', 'read', 'update', 'print'],
-            'own',
-            e === 'lead' ? { score: 'readOnly', grade: 'readOnly' } : undefined,
-          ),
-        ),
-        ...REFERENCE_ENTITIES.map((e) => grant(e, read, 'all')),
-      ],
+      key: 'insideSales',
+      label: L('内部销售（官网线索）', 'Inside sales (website leads)'),
+      description: L('官网线索轮流分配给此角色的成员', 'Website leads go round-robin to this role’s members'),
+      grants: repGrants,
+    },
+    {
+      key: 'industryExpert',
+      label: L('行业专家组（制造业）', 'Industry experts (manufacturing)'),
+      description: L(
+        '制造业线索分配给此角色中负载最少的成员',
+        'Manufacturing leads go to the least-loaded member',
+      ),
+      grants: repGrants,
     },
     {
       key: 'manager',
       label: L('销售经理', 'Sales manager'),
       grants: [
         ...SALES_ENTITIES.map((e) =>
-          grant(e, ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'], 'departmentTree'),
+          grant(
+            e,
+            ['create', 'read', 'update', 'delete', 'export', 'print', 'assign', ...claim(e)],
+            'departmentTree',
+          ),
         ),
         ...REFERENCE_ENTITIES.map((e) => grant(e, read, 'all')),
       ],
@@ -93,7 +268,7 @@ function salesRoles() {
       key: 'director',
       label: L('销售总监', 'Sales director'),
       grants: [...SALES_ENTITIES, ...REFERENCE_ENTITIES].map((e) =>
-        grant(e, ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'], 'all'),
+        grant(e, ['create', 'read', 'update', 'delete', 'export', 'print', 'assign', ...claim(e)], 'all'),
       ),
     },
     {
@@ -109,12 +284,14 @@ function salesRoles() {
   ];
 }
 
+const claim = (entity: string): Action[] => (entity === 'lead' ? ['claim'] : []);
+
 function toKey(id: string): string {
   return id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 /** Stable id and version of the bundled sales template. */
-export const SALES_TEMPLATE = { id: 'dougong.sales', version: '0.1.0' } as const;
+export const SALES_TEMPLATE = { id: 'dougong.sales', version: '0.2.0' } as const;
 
 /**
  * The sales-management app (销售管理), built from metadata alone: leads, accounts, contacts,
@@ -134,6 +311,8 @@ export function salesApp(): AppDocument {
     template: { ...SALES_TEMPLATE },
     roles: salesRoles(),
     forms: salesForms(),
+    flows: salesFlows(REGIONS.map((r) => r.id)),
+    captureHooks: salesCaptureHooks(),
     entities: [
       {
         id: 'account',
@@ -170,12 +349,7 @@ export function salesApp(): AppDocument {
             key: 'size',
             type: 'singleSelect',
             label: L('规模', 'Company size'),
-            options: [
-              opt('s', '50人以下', '< 50'),
-              opt('m', '50-500人', '50–500'),
-              opt('l', '500-5000人', '500–5,000'),
-              opt('xl', '5000人以上', '> 5,000'),
-            ],
+            options: COMPANY_SIZES,
           },
           { id: 'phone', key: 'phone', type: 'phone', label: L('电话', 'Phone') },
           { id: 'website', key: 'website', type: 'url', label: L('网址', 'Website') },
@@ -185,6 +359,25 @@ export function salesApp(): AppDocument {
             key: 'annualRevenue',
             type: 'money',
             label: L('年营业额', 'Annual revenue'),
+          },
+        ],
+        duplicateRules: [
+          { id: 'by_name', label: L('客户名称相似', 'Similar name'), fields: ['name'], match: 'companyName' },
+        ],
+        related: [
+          {
+            id: 'opportunity_follow_ups',
+            label: L('商机跟进', 'Opportunity follow-ups'),
+            entity: 'follow_up',
+            field: 'opportunity',
+            through: { entity: 'opportunity', field: 'account' },
+          },
+          {
+            id: 'opportunity_tasks',
+            label: L('商机任务', 'Opportunity tasks'),
+            entity: 'task',
+            field: 'opportunity',
+            through: { entity: 'opportunity', field: 'account' },
           },
         ],
       },
@@ -207,6 +400,10 @@ export function salesApp(): AppDocument {
           { id: 'mobile', key: 'mobile', type: 'phone', label: L('手机', 'Mobile'), unique: true },
           { id: 'email', key: 'email', type: 'email', label: L('邮箱', 'Email') },
           text('wechat', '微信号', 'WeChat ID', { maxLength: 50 } as Partial<Field>),
+        ],
+        duplicateRules: [
+          { id: 'by_mobile', label: L('手机相同', 'Same mobile'), fields: ['mobile'], match: 'phone' },
+          { id: 'by_email', label: L('邮箱相同', 'Same e-mail'), fields: ['email'], match: 'email' },
         ],
       },
       {
@@ -294,21 +491,38 @@ export function salesApp(): AppDocument {
             label: L('状态', 'Status'),
             default: 'new',
             index: true,
+            trackChanges: true,
             options: [
               opt('new', '新线索', 'New', '#1677ff'),
               opt('contacted', '已联系', 'Contacted', '#13c2c2'),
               opt('qualified', '已确认', 'Qualified', '#52c41a'),
               opt('converted', '已转化', 'Converted', '#722ed1'),
               opt('invalid', '无效', 'Invalid', '#bfbfbf'),
+              opt('pool', '公海', 'In the pool', '#faad14'),
             ],
+          },
+          {
+            id: 'company_size',
+            key: 'companySize',
+            type: 'singleSelect',
+            label: L('公司规模', 'Company size'),
+            options: COMPANY_SIZES,
           },
           {
             id: 'score',
             key: 'score',
             type: 'number',
-            integer: true,
+            precision: 8,
+            scale: 2,
             label: L('评分', 'Score'),
             index: true,
+          },
+          {
+            id: 'score_detail',
+            key: 'scoreDetail',
+            type: 'longText',
+            label: L('评分明细', 'Score breakdown'),
+            maxLength: 2000,
           },
           {
             id: 'grade',
@@ -324,6 +538,13 @@ export function salesApp(): AppDocument {
           },
           { id: 'assigned_at', key: 'assignedAt', type: 'datetime', label: L('分配时间', 'Assigned at') },
           {
+            id: 'assignment_note',
+            key: 'assignmentNote',
+            type: 'longText',
+            label: L('分配说明', 'Why this owner'),
+            maxLength: 1000,
+          },
+          {
             id: 'last_follow_up_at',
             key: 'lastFollowUpAt',
             type: 'datetime',
@@ -337,6 +558,41 @@ export function salesApp(): AppDocument {
           text('utm_content', 'UTM 内容', 'UTM content', { maxLength: 200 } as Partial<Field>),
           { id: 'referrer', key: 'referrer', type: 'url', label: L('来源页面', 'Referrer') },
           { id: 'notes', key: 'notes', type: 'longText', label: L('备注', 'Notes') },
+          {
+            id: 'converted_account',
+            key: 'convertedAccount',
+            type: 'reference',
+            target: 'account',
+            label: L('转化客户', 'Converted account'),
+          },
+          {
+            id: 'converted_contact',
+            key: 'convertedContact',
+            type: 'reference',
+            target: 'contact',
+            label: L('转化联系人', 'Converted contact'),
+          },
+          {
+            id: 'converted_opportunity',
+            key: 'convertedOpportunity',
+            type: 'reference',
+            target: 'opportunity',
+            label: L('转化商机', 'Converted opportunity'),
+          },
+          { id: 'converted_at', key: 'convertedAt', type: 'datetime', label: L('转化时间', 'Converted at') },
+        ],
+        pool: { claimLimitPerDay: 10, onClaim: { status: 'new', assignedAt: { now: [] } } },
+        scoring: leadScoring(),
+        conversions: [leadConversion()],
+        duplicateRules: [
+          { id: 'by_mobile', label: L('手机相同', 'Same mobile'), fields: ['mobile'], match: 'phone' },
+          { id: 'by_email', label: L('邮箱相同', 'Same e-mail'), fields: ['email'], match: 'email' },
+          {
+            id: 'by_company',
+            label: L('公司名称相似', 'Similar company'),
+            fields: ['company'],
+            match: 'companyName',
+          },
         ],
       },
       {
@@ -371,14 +627,8 @@ export function salesApp(): AppDocument {
             required: true,
             default: 'initial',
             index: true,
-            options: [
-              opt('initial', '初步接洽', 'Initial contact', '#1677ff'),
-              opt('needs', '需求分析', 'Needs analysis', '#13c2c2'),
-              opt('proposal', '方案报价', 'Proposal / quote', '#faad14'),
-              opt('negotiation', '商务谈判', 'Negotiation', '#fa8c16'),
-              opt('won', '赢单', 'Won', '#52c41a'),
-              opt('lost', '输单', 'Lost', '#bfbfbf'),
-            ],
+            trackChanges: true,
+            options: STAGES,
           },
           { id: 'amount', key: 'amount', type: 'money', label: L('预计金额', 'Amount'), index: true },
           {
@@ -416,6 +666,13 @@ export function salesApp(): AppDocument {
             type: 'subTable',
             childEntity: 'opportunity_line',
             label: L('产品明细', 'Products'),
+          },
+          {
+            id: 'needs_report',
+            key: 'needsReport',
+            type: 'attachment',
+            label: L('需求分析报告', 'Needs-analysis report'),
+            maxFiles: 5,
           },
           { id: 'documents', key: 'documents', type: 'attachment', label: L('文档', 'Documents') },
         ],

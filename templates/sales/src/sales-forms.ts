@@ -34,6 +34,7 @@ const leadFull: Form = {
       f('source'),
       f('campaign'),
       f('industry'),
+      f('company_size'),
       f('region', { widget: 'select' }),
       f('area'),
       f('status', { widget: 'segmented', span: 2 }),
@@ -45,7 +46,24 @@ const leadFull: Form = {
         {
           id: 'tab-score',
           label: L('评分', 'Scoring'),
-          children: [f('score'), f('grade'), f('assigned_at'), f('last_follow_up_at')],
+          children: [
+            f('score', { readOnly: true }),
+            f('grade', { readOnly: true }),
+            f('score_detail', { readOnly: true, span: 2 }),
+            f('assigned_at', { readOnly: true }),
+            f('last_follow_up_at', { readOnly: true }),
+            f('assignment_note', { readOnly: true, span: 2 }),
+          ],
+        },
+        {
+          id: 'tab-conversion',
+          label: L('转化', 'Conversion'),
+          children: [
+            f('converted_account', { readOnly: true }),
+            f('converted_contact', { readOnly: true }),
+            f('converted_opportunity', { readOnly: true }),
+            f('converted_at', { readOnly: true }),
+          ],
         },
         {
           id: 'tab-tracking',
@@ -105,7 +123,7 @@ const opportunityFull: Form = {
         {
           id: 'tab-source',
           label: L('来源与文档', 'Source and documents'),
-          children: [f('source_lead'), f('documents', { span: 2 })],
+          children: [f('source_lead'), f('needs_report', { span: 2 }), f('documents', { span: 2 })],
         },
       ],
     },

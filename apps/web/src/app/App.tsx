@@ -9,7 +9,11 @@ import { Shell } from './Shell';
 // Pages other than the list are loaded on demand, keeping the first load small.
 const KanbanPage = lazy(() => import('../pages/KanbanPage'));
 const RecordPage = lazy(() => import('../pages/RecordPage'));
+const PoolPage = lazy(() => import('../pages/PoolPage'));
 const PublicFormPage = lazy(() => import('../pages/PublicFormPage'));
+// The designer is its own chunk: users without the designer right never load it.
+const DesignerHome = lazy(() => import('../designer/DesignerHome'));
+const DesignerPage = lazy(() => import('../designer/DesignerPage'));
 
 /** The runtime app: session, routing and the shell around pages. */
 export function App() {
@@ -84,6 +88,9 @@ export function App() {
             field={route.field}
           />
         )}
+        {route.page === 'pool' && (
+          <PoolPage key={`${route.app}/${route.entity}/pool`} app={route.app} entity={route.entity} />
+        )}
         {route.page === 'new' && (
           <RecordPage
             key={`${route.app}/${route.entity}/new`}
@@ -94,6 +101,10 @@ export function App() {
         )}
         {route.page === 'record' && (
           <RecordPage key={route.id} app={route.app} entity={route.entity} id={route.id} search={search} />
+        )}
+        {route.page === 'designHome' && <DesignerHome />}
+        {route.page === 'design' && (
+          <DesignerPage key={route.app} app={route.app} area={route.area} item={route.item} />
         )}
         {(route.page === 'home' || route.page === 'app') && <p className="loading">{t('app.loading')}</p>}
       </Suspense>

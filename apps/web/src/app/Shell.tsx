@@ -27,6 +27,8 @@ export function Shell({
 
   const entities = (doc?.entities ?? []).filter((e) => e.kind !== 'child');
   const current = 'entity' in route ? route.entity : undefined;
+  const designing = route.page === 'design' || route.page === 'designHome';
+  const canDesign = me.rights.includes('editMetadata');
   return (
     <div className="shell">
       <header className="topbar">
@@ -41,6 +43,27 @@ export function Shell({
         </button>
         <strong className="brand">{doc ? label(doc.label) : t('app.name')}</strong>
         <span className="spacer" />
+        {canDesign && (
+          <a
+            className="link"
+            href={designing ? `/apps/${appKey ?? ''}` : `/design/${appKey ?? ''}`}
+            data-testid="designer-link"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate(
+                designing
+                  ? appKey
+                    ? `/apps/${appKey}`
+                    : '/'
+                  : appKey
+                    ? `/design/${appKey}/model`
+                    : '/design',
+              );
+            }}
+          >
+            {designing ? t('nav.runtime') : t('nav.designer')}
+          </a>
+        )}
         <span className="user" data-testid="user-name">
           {me.user.name}
         </span>
@@ -65,7 +88,7 @@ export function Shell({
         </button>
       </header>
       <div className="body">
-        <nav id="nav" className={menuOpen ? 'nav open' : 'nav'} aria-label={t('nav.menu')}>
+        <nav id="nav" className={menuOpen ? 'nav open' : 'nav'} aria-label={t('nav.menu')} hidden={designing}>
           <ul>
             {entities.map((e) => (
               <li key={e.id}>

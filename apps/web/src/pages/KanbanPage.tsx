@@ -1,8 +1,11 @@
 import {
+  type CollisionDetection,
   DndContext,
   type DragEndEvent,
   KeyboardSensor,
   PointerSensor,
+  pointerWithin,
+  rectIntersection,
   useDraggable,
   useDroppable,
   useSensor,
@@ -18,6 +21,12 @@ import { displayValue } from '../lib/fields';
 import { entityByKey, listRecords, loadLabels, type RecordJson, recordsUrl } from '../lib/records';
 
 const NONE = '__none__';
+
+// The column under the pointer (or finger) takes the card; the keyboard, which has no pointer, uses overlap.
+const underPointer: CollisionDetection = (args) => {
+  const hits = pointerWithin(args);
+  return hits.length > 0 ? hits : rectIntersection(args);
+};
 const PAGE = 20;
 
 interface Column {
@@ -42,10 +51,11 @@ export default function KanbanPage({
   entity: string;
   field: string;
 }) {
-  const { t, label } = useI18n();
+  const { t, label, locale } = useI18n();
   const [doc, setDoc] = useState<AppDocument | null>(null);
   const [columns, setColumns] = useState<Record<string, Column>>({});
   const [message, setMessage] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<string | null>(null);
   const entity: Entity | undefined = doc ? entityByKey(doc, entityKey) : undefined;
   const field = entity?.fields.find((f) => f.key === fieldKey);
   const moneyField = entity?.fields.find((f) => f.type === 'money');
@@ -129,6 +139,7 @@ export default function KanbanPage({
     const id = String(event.active.id);
     const from = Object.values(columns).find((c) => c.items.some((r) => r.id === id));
     if (!to || !from || from.key === to) return;
+    setRefusal(null);
     const record = from.items.find((r) => r.id === id)!;
     const value = to === NONE ? null : to;
     // Optimistic move; rolled back when the server refuses.
@@ -149,7 +160,7 @@ export default function KanbanPage({
       setMessage(t('kanban.moved', { column: columnLabel(to) }));
       await Promise.all([loadColumn(from.key), loadColumn(to), loadTotals()]);
     } catch (error) {
-      await Promise.all([loadColumn(from.key), loadColumn(to)]);
+      await Promise.all([loadColumn(from.key), loadColumn(to), loadTotals()]);
       if (
         error instanceof ApiError &&
         error.status === 400 &&
@@ -161,6 +172,17 @@ export default function KanbanPage({
           `/apps/${app}/${entityKey}/${id}`,
           `?edit=1&${encodeURIComponent(fieldKey)}=${encodeURIComponent(String(value ?? ''))}`,
         );
+      } else if (error instanceof ApiError && error.status === 422 && error.details.length > 0) {
+        // A stage gate refused the move: the card stays where it was, and the missing fields are named.
+        const fields = error.details.map(
+          (d) => label(entity?.fields.find((f) => `/${f.key}` === d.path)?.label) || d.path,
+        );
+        const text = t('kanban.gateRefused', {
+          column: columnLabel(to),
+          fields: fields.join(locale === 'en' ? ', ' : '、'),
+        });
+        setRefusal(text);
+        setMessage(null);
       } else {
         setMessage(error instanceof ApiError ? error.message : t('app.error'));
       }
@@ -184,7 +206,12 @@ export default function KanbanPage({
       <p role="status" aria-live="polite" className="status" data-testid="kanban-status">
         {message}
       </p>
-      <DndContext sensors={sensors} onDragEnd={(e) => void onDragEnd(e)}>
+      {refusal && (
+        <p role="alert" className="error" data-testid="kanban-refusal">
+          {refusal}
+        </p>
+      )}
+      <DndContext sensors={sensors} collisionDetection={underPointer} onDragEnd={(e) => void onDragEnd(e)}>
         <div className="board" data-testid="board">
           {keys.map((key) => {
             const column = columns[key];

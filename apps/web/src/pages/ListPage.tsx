@@ -277,6 +277,15 @@ export function ListPage({
               {t('list.kanban')}
             </button>
           )}
+          {entity.pool && (
+            <button
+              type="button"
+              onClick={() => navigate(`/apps/${app}/${entityKey}/pool`)}
+              data-testid="pool-link"
+            >
+              {t('pool.link')}
+            </button>
+          )}
           <button type="button" onClick={exportCsv}>
             {t('list.export')}
           </button>

@@ -1,11 +1,13 @@
 import { createFormEngine, type FormEngine, formFor } from '@dougong/forms';
-import type { AppDocument, Entity } from '@dougong/schema';
+import type { AppDocument, Entity, Label } from '@dougong/schema';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { ApiError, api } from '../api/client';
 import { appDocument, loadMe } from '../api/session';
 import { navigate } from '../app/router';
+import { DuplicatesPanel } from '../components/DuplicatesPanel';
 import { FormView } from '../components/FormView';
+import { ConvertActions, ScorePanel } from '../components/RecordWorkflow';
 import { useI18n } from '../i18n/i18n';
 import type { MessageKey } from '../i18n/messages';
 import { recordTitle } from '../lib/fields';
@@ -18,6 +20,23 @@ interface HistoryItem {
   actor: string | null;
   at: string;
   changes: Record<string, { before: unknown; after: unknown }>;
+  /** Set on the entries of a merge: the record kept and the one merged into it. */
+  merge?: { survivor: string; other: string };
+  /** Set when the write came in through a capture hook. */
+  source?: { kind: string; hook?: string; channel?: string; receivedAt?: string };
+}
+
+/** One related list of a record, as `GET …/records/{id}/related` returns it. */
+interface RelatedRecords {
+  key: string;
+  entity: string;
+  /** The reference field of `entity` pointing here (or at the intermediate record). */
+  field: string;
+  /** Set for lists two references away. */
+  through: { entity: string; field: string } | null;
+  label: Label;
+  total: number;
+  items: RecordJson[];
 }
 
 /**
@@ -44,6 +63,7 @@ export default function RecordPage({
   const [message, setMessage] = useState<string | null>(null);
   const [conflict, setConflict] = useState<number | null>(null);
   const [history, setHistory] = useState<HistoryItem[]>([]);
+  const [related, setRelated] = useState<RelatedRecords[]>([]);
   const [userId, setUserId] = useState<string | undefined>(undefined);
   const form = useForm<Values>({ defaultValues: {} });
   const values = form.watch();
@@ -78,6 +98,12 @@ export default function RecordPage({
       setRecord(merged);
       const items = await api<{ items: HistoryItem[] }>('GET', `${recordsUrl(app, entityKey)}/${id}/history`);
       setHistory(items.items);
+      const lists = await api<{ items: RelatedRecords[] }>(
+        'GET',
+        `${recordsUrl(app, entityKey)}/${id}/related?limit=10`,
+      ).catch(() => ({ items: [] }));
+      // Direct lists stay visible when empty: their "new" button adds the first related record.
+      setRelated(lists.items.filter((list) => list.total > 0 || !list.through));
       return merged;
     } catch (error) {
       if (error instanceof ApiError && error.status === 404) setNotFound(true);
@@ -140,7 +166,13 @@ export default function RecordPage({
       if (!id) {
         const created = await api<RecordJson>('POST', recordsUrl(app, entityKey), body);
         setMessage(t('record.created'));
-        navigate(`/apps/${app}/${entityKey}/${created.id}`);
+        // A related record added from another record's page goes back to that record.
+        const back = search.get(BACK_PARAM);
+        navigate(
+          back && /^\/apps\/[\w-]+\/[\w-]+\/[0-9a-f-]{36}$/.test(back)
+            ? back
+            : `/apps/${app}/${entityKey}/${created.id}`,
+        );
         return;
       }
       const version = merge && conflict !== null ? conflict : record!.version;
@@ -160,14 +192,6 @@ export default function RecordPage({
       } else setMessage(error instanceof ApiError ? error.message : t('app.error'));
     }
   }
-
-  const related = doc.entities.flatMap((other) =>
-    other.kind === 'child'
-      ? []
-      : other.fields
-          .filter((f) => f.type === 'reference' && f.target === entity.id)
-          .map((f) => ({ entity: other, field: f })),
-  );
 
   return (
     <article className="record" aria-labelledby="record-title">
@@ -219,6 +243,22 @@ export default function RecordPage({
           </button>
         </div>
       )}
+      {id && record && !editing && <ConvertActions app={app} doc={doc} entity={entity} recordId={id} />}
+      {id && record && entity.scoring && (
+        <ScorePanel app={app} entity={entity} recordId={id} version={record.version} />
+      )}
+      {id && record && (entity.duplicateRules ?? []).length > 0 && (
+        <DuplicatesPanel
+          app={app}
+          doc={doc}
+          entity={entity}
+          recordId={id}
+          onMerged={() => {
+            setMessage(t('record.saved'));
+            void loadRecord().then((stored) => stored && form.reset(engine.initialValues(stored)));
+          }}
+        />
+      )}
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -269,15 +309,8 @@ export default function RecordPage({
       {id && related.length > 0 && (
         <section aria-labelledby="related-title">
           <h2 id="related-title">{t('record.related')}</h2>
-          {related.map(({ entity: other, field }) => (
-            <RelatedList
-              key={`${other.id}.${field.id}`}
-              app={app}
-              doc={doc}
-              entity={other}
-              fieldKey={field.key}
-              recordId={id}
-            />
+          {related.map((list) => (
+            <RelatedList key={list.key} app={app} doc={doc} list={list} recordId={id} />
           ))}
         </section>
       )}
@@ -289,6 +322,29 @@ export default function RecordPage({
               <li key={item.id}>
                 <time dateTime={item.at}>{item.at.slice(0, 16).replace('T', ' ')}</time>{' '}
                 {t(`record.history.${item.action}` as MessageKey)}
+                {item.action === 'merged' && item.merge && (
+                  <>
+                    {' '}
+                    <a
+                      href={`/apps/${app}/${entityKey}/${item.merge.survivor}`}
+                      onClick={(e) => {
+                        e.preventDefault();
+                        navigate(`/apps/${app}/${entityKey}/${item.merge!.survivor}`);
+                      }}
+                    >
+                      {t('record.history.mergedInto')}
+                    </a>
+                  </>
+                )}
+                {item.source?.kind === 'capture' && (
+                  <span data-testid="history-source">
+                    {' '}
+                    {t('record.history.via')}{' '}
+                    {label(doc.captureHooks?.find((h) => h.id === item.source?.hook)?.label) ||
+                      item.source.hook}{' '}
+                    ({item.source.channel})
+                  </span>
+                )}
                 {Object.keys(item.changes).length > 0 && (
                   <span className="muted">
                     {' '}
@@ -307,33 +363,47 @@ export default function RecordPage({
   );
 }
 
+/** The search parameter of a create page naming the page to return to after saving. */
+const BACK_PARAM = '_back';
+
 function RelatedList({
   app,
   doc,
-  entity,
-  fieldKey,
+  list,
   recordId,
 }: {
   app: string;
   doc: AppDocument;
-  entity: Entity;
-  fieldKey: string;
+  list: RelatedRecords;
   recordId: string;
 }) {
-  const { label } = useI18n();
-  const [items, setItems] = useState<RecordJson[] | null>(null);
-  useEffect(() => {
-    void listRecords(app, entity.key, { filter: { '==': [{ var: fieldKey }, recordId] }, limit: 10 }).then(
-      (page) => setItems(page.items),
-      () => setItems([]),
-    );
-  }, [app, entity.key, fieldKey, recordId]);
-  if (!items || items.length === 0) return null;
+  const { t, label } = useI18n();
+  const entity = entityByKey(doc, list.entity);
+  if (!entity) return null;
+  const entityLabel = label(entity.label);
   return (
-    <div className="related">
-      <h3>{label(entity.pluralLabel ?? entity.label)}</h3>
+    <div className="related" data-testid={`related-${list.key}`}>
+      <h3>
+        {label(list.label)} <span className="muted">({list.total})</span>
+        {!list.through && entity.kind !== 'child' && (
+          <button
+            type="button"
+            className="link"
+            data-testid={`related-new-${list.key}`}
+            onClick={() => {
+              const params = new URLSearchParams({
+                [list.field]: recordId,
+                [BACK_PARAM]: window.location.pathname,
+              });
+              navigate(`/apps/${app}/${entity.key}/new`, `?${params.toString()}`);
+            }}
+          >
+            {t('related.new', { entity: entityLabel })}
+          </button>
+        )}
+      </h3>
       <ul>
-        {items.map((item) => (
+        {list.items.map((item) => (
           <li key={item.id}>
             <a
               href={`/apps/${app}/${entity.key}/${item.id}`}

@@ -130,7 +130,7 @@ describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
     await page.goto(`${fx.baseUrl}/apps/sales/opportunity/${deal.id}`);
     await page.getByTestId('edit').click();
     await page.getByRole('tab', { name: '来源与文档' }).click();
-    await page.locator('input[type="file"]').setInputFiles({
+    await page.locator('[data-field="documents"] input[type="file"]').setInputFiles({
       name: '需求分析报告.pdf',
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4 needs analysis'),

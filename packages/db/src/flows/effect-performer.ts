@@ -1,11 +1,13 @@
 import type { FlowEffect, FlowEffectKind } from '@dougong/flows';
-import { type AssignmentRuleSet, type AssignmentState, assignOwner } from '@dougong/rules';
-import { type AppModel, DougongError, type EntityModel } from '@dougong/schema';
+import { type AppModel, DougongError, type EntityModel, isDougongError } from '@dougong/schema';
 import { sql } from 'kysely';
 import { IdentityStore } from '../identity/identity-store.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
+import { scoreRecords, scoreValues, scoringSpec } from '../workflow/record-scoring.js';
+import { performAssignment } from './assignment-performer.js';
 import type { LinkSigner } from './link-tracker.js';
+import { emailsOf, managersOf } from './recipients.js';
 import type { FlowCause } from './record-events.js';
 import type { SecretBox } from './secret-box.js';
 
@@ -137,54 +139,80 @@ const PERFORMERS: { [K in FlowEffectKind]: Performer<K> } = {
       ctx.repo.create(entityOf(ctx, effect.entity), effect.values, actor(ctx, cause)),
     ),
   updateRecord: (effect, key, ctx) =>
-    recordWrite(key, ctx, async (cause) => {
-      const model = entityOf(ctx, effect.entity);
-      const current = await ctx.repo.get(model, effect.id);
-      return ctx.repo.update(model, effect.id, effect.values, actor(ctx, cause), Number(current.version));
-    }),
+    recordWrite(key, ctx, (cause) =>
+      updateFresh(ctx, entityOf(ctx, effect.entity), effect.id, effect.values, cause),
+    ),
   queryRecords: async (effect, _key, ctx) => {
     const page = await ctx.repo.list(entityOf(ctx, effect.entity), {
       filter: effect.filter,
       ...(effect.sort ? { sort: effect.sort } : {}),
       limit: effect.limit,
+      now: ctx.now,
     });
     return { items: page.items, total: page.total };
   },
   assignOwner: (effect, key, ctx) =>
-    recordWrite(key, ctx, async (cause) => {
-      const model = entityOf(ctx, effect.entity);
-      const state = await assignmentState(ctx, effect.teams, model, targetUsers(effect.rules));
-      const result = assignOwner(effect.rules as AssignmentRuleSet, effect.record, state, {
-        ctx: { now: ctx.now, timeZone: ctx.model.timeZone },
-      });
-      if (result.owner) {
-        const current = await ctx.repo.get(model, effect.id);
-        await ctx.repo.update(
-          model,
-          effect.id,
-          { ownerId: result.owner },
-          actor(ctx, cause),
-          Number(current.version),
-        );
-        await saveAssignmentState(ctx, state, result.changes);
-      } else {
-        await remember(ctx.db, key, { owner: null, ruleId: null, explanation: result.explanation });
-      }
-      return { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };
-    }),
+    recordWrite(key, ctx, (cause) =>
+      performAssignment(ctx.db, effect, {
+        appKey: ctx.appKey,
+        flowId: ctx.flowId,
+        nodeId: ctx.nodeId,
+        model: ctx.model,
+        now: ctx.now,
+        cause,
+      }),
+    ),
+  updateRecords: async (effect, key, ctx) => {
+    const model = entityOf(ctx, effect.entity);
+    const items = await listAll(ctx, model, effect.filter, effect.sort, effect.limit);
+    // Each record is its own write with its own idempotency key: a retry skips those already done.
+    for (const item of items)
+      await recordWrite(`${key}:${item.id}`, ctx, (cause) =>
+        updateFresh(ctx, model, item.id, effect.values, cause, Number(item.version)),
+      );
+    return { updated: items.length, ids: items.map((i) => i.id) };
+  },
+  rescore: async (effect, key, ctx) => {
+    const model = entityOf(ctx, effect.entity);
+    const spec = scoringSpec(model, effect.model ? { ...effect, model: effect.model } : undefined);
+    const records =
+      effect.id !== null
+        ? [await ctx.repo.get(model, effect.id)]
+        : await listAll(ctx, model, effect.filter, undefined, effect.limit);
+    const scores = await scoreRecords(ctx.db, ctx.model, model, records, spec, ctx.now, {
+      recordEvents: effect.recordEvents,
+      extra: effect.events,
+    });
+    let changed = 0;
+    for (const [i, record] of records.entries()) {
+      const values = scoreValues(spec, scores[i]!, record);
+      if (Object.keys(values).length === 0) continue;
+      changed++;
+      await recordWrite(effect.id !== null ? key : `${key}:${record.id}`, ctx, (cause) =>
+        updateFresh(ctx, model, record.id, values, cause, Number(record.version)),
+      );
+    }
+    if (effect.id !== null) {
+      const { total, grade, breakdown } = scores[0]!;
+      return { total, grade, breakdown };
+    }
+    return { scored: records.length, changed };
+  },
   sendEmail: (effect, key, ctx) =>
-    once(ctx.db, key, () => {
-      const { trackLinks, ...mail } = effect;
-      const html =
-        trackLinks && ctx.links
-          ? ctx.links.rewrite(mail.html, {
-              app: ctx.appKey,
-              run: ctx.runId,
-              entity: ctx.record?.entity ?? null,
-              record: ctx.record?.id ?? null,
-            })
-          : mail.html;
-      return ctx.external.sendEmail({ ...mail, html }, key);
+    once(ctx.db, key, async () => {
+      const { trackLinks, trackOpens, toUsers, managersOf: of, managerLevels, ...mail } = effect;
+      const tracked = {
+        app: ctx.appKey,
+        run: ctx.runId,
+        entity: ctx.record?.entity ?? null,
+        record: ctx.record?.id ?? null,
+      };
+      let html = trackLinks && ctx.links ? ctx.links.rewrite(mail.html, tracked) : mail.html;
+      if (trackOpens && ctx.links && tracked.record) html = ctx.links.addPixel(html, tracked);
+      const managers = of ? await managersOf(ctx.db, of, managerLevels ?? 1) : [];
+      const to = [...new Set([...mail.to, ...(await emailsOf(ctx.db, [...(toUsers ?? []), ...managers]))])];
+      if (to.length === 0) throw new DougongError('VALIDATION_FAILED', 'sendEmail: no recipient address.');
+      return ctx.external.sendEmail({ ...mail, to, html }, key);
     }),
   httpRequest: (effect, key, ctx) =>
     once(ctx.db, key, async () =>
@@ -216,6 +244,54 @@ const PERFORMERS: { [K in FlowEffectKind]: Performer<K> } = {
   },
 };
 
+/**
+ * A system write of some fields of a record: other steps may write the same record at the same time
+ * (on PostgreSQL several steps run at once), so a version conflict re-reads the version and writes
+ * again, a few times, instead of failing the step into a retry with backoff.
+ */
+async function updateFresh(
+  ctx: EffectContext,
+  model: EntityModel,
+  id: string,
+  values: Record<string, unknown>,
+  cause: FlowCause,
+  version?: number,
+) {
+  for (let attempt = 0; ; attempt++) {
+    const expected =
+      attempt === 0 && version !== undefined ? version : Number((await ctx.repo.get(model, id)).version);
+    try {
+      return await ctx.repo.update(model, id, values, actor(ctx, cause), expected);
+    } catch (error) {
+      if (!isDougongError(error) || error.code !== 'VERSION_CONFLICT' || attempt >= 5) throw error;
+    }
+  }
+}
+
+/** Up to `limit` records matching a filter, read page by page (the list API serves 500 at most). */
+async function listAll(
+  ctx: EffectContext,
+  model: EntityModel,
+  filter: unknown,
+  sort: string | undefined,
+  limit: number,
+) {
+  const items: Awaited<ReturnType<RecordRepository['list']>>['items'] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await ctx.repo.list(model, {
+      ...(filter !== undefined ? { filter } : {}),
+      ...(sort ? { sort } : {}),
+      ...(cursor ? { cursor } : {}),
+      limit: Math.min(500, limit - items.length),
+      now: ctx.now,
+    });
+    items.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor && items.length < limit);
+  return items;
+}
+
 /** Performs an outside effect once per key. */
 export function performEffect(effect: FlowEffect, key: string, ctx: EffectContext): Promise<unknown> {
   return (PERFORMERS[effect.kind] as Performer<FlowEffectKind>)(effect, key, ctx);
@@ -231,13 +307,18 @@ export async function performLocal(
 ): Promise<unknown> {
   const at = ctx.now.toISOString();
   switch (effect.kind) {
-    case 'inbox':
-      for (const user of effect.users) {
+    case 'inbox': {
+      const managers = effect.managersOf
+        ? await managersOf(trx, effect.managersOf, effect.managerLevels ?? 1)
+        : [];
+      const users = [...new Set([...effect.users, ...managers])];
+      for (const user of users) {
         await sql`insert into dougong.flow_inbox (user_id, app_key, run_id, title, body, effect_key, created_at)
           values (${user}, ${ctx.appKey}, ${ctx.runId}, ${effect.title}, ${effect.text}, ${`${key}:${user}`}, ${at})
           on conflict (effect_key) do nothing`.execute(trx);
       }
-      return { users: effect.users };
+      return { users };
+    }
     case 'createTask': {
       await sql`insert into dougong.flow_tasks (app_key, run_id, title, assignee, entity_id, record_id, due_at, remind_at, effect_key, created_at)
         values (${ctx.appKey}, ${ctx.runId}, ${effect.title}, ${effect.assignee}, ${recordRef.entity}, ${recordRef.id}, ${effect.dueAt}, ${effect.remindAt}, ${key}, ${at})
@@ -322,78 +403,6 @@ export async function escalateApprovals(trx: Db, stepId: string, runId: string, 
     moved++;
   }
   return moved;
-}
-
-/** Users named directly by rule or fallback targets (they are candidates too). */
-function targetUsers(rules: unknown): string[] {
-  const set = rules as AssignmentRuleSet | undefined;
-  const targets = [
-    ...(set?.rules ?? []).map((r) => r.target),
-    ...(set?.fallback ? [set.fallback.target] : []),
-  ];
-  return targets.flatMap((t) => ('user' in t ? [t.user] : []));
-}
-
-async function assignmentState(
-  ctx: EffectContext,
-  teams: Readonly<Record<string, readonly string[]>>,
-  model: EntityModel,
-  direct: readonly string[],
-): Promise<AssignmentState> {
-  const members = [...new Set([...Object.values(teams).flat(), ...direct])];
-  const users: Record<string, { name: { 'zh-CN': string; en: string }; active: boolean; openCount: number }> =
-    {};
-  if (members.length > 0) {
-    const list = `{${members.join(',')}}`;
-    const { rows } = await sql<{
-      id: string;
-      name: string;
-      status: string;
-    }>`select id, name, status from dougong.users where id = any(cast(${list} as uuid[]))`.execute(ctx.db);
-    const { rows: counts } = await sql<{
-      owner_id: string;
-      n: number;
-    }>`select owner_id, count(*)::int as n from ${sql.id(model.schemaName, model.tableName)}
-      where deleted_at is null and owner_id = any(cast(${list} as uuid[])) group by owner_id`.execute(ctx.db);
-    const open = new Map(counts.map((c) => [String(c.owner_id), Number(c.n)]));
-    for (const r of rows)
-      users[String(r.id)] = {
-        name: { 'zh-CN': r.name, en: r.name },
-        active: r.status === 'active',
-        openCount: open.get(String(r.id)) ?? 0,
-      };
-  }
-  const { rows: saved } = await sql<{ state: unknown }>`select state from dougong.flow_assignment_state
-    where app_key = ${ctx.appKey} and flow_id = ${ctx.flowId} and node_id = ${ctx.nodeId}`.execute(ctx.db);
-  const raw = saved[0]?.state;
-  const stored = (typeof raw === 'string' ? JSON.parse(raw) : (raw ?? {})) as Pick<
-    AssignmentState,
-    'cursors' | 'weighted'
-  >;
-  return {
-    teams: Object.fromEntries(
-      Object.entries(teams).map(([id, m]) => [id, { name: { 'zh-CN': id, en: id }, members: m }]),
-    ),
-    users,
-    cursors: stored.cursors ?? {},
-    weighted: stored.weighted ?? {},
-  };
-}
-
-async function saveAssignmentState(
-  ctx: EffectContext,
-  state: AssignmentState,
-  changes: ReturnType<typeof assignOwner>['changes'],
-): Promise<void> {
-  const cursors = { ...(state.cursors ?? {}) };
-  const weighted = { ...(state.weighted ?? {}) };
-  for (const change of changes) {
-    if (change.kind === 'cursor') cursors[change.team] = change.next;
-    else if (change.kind === 'weights') weighted[change.key] = change.current;
-  }
-  await sql`insert into dougong.flow_assignment_state (app_key, flow_id, node_id, state)
-    values (${ctx.appKey}, ${ctx.flowId}, ${ctx.nodeId}, cast(${JSON.stringify({ cursors, weighted })} as jsonb))
-    on conflict (app_key, flow_id, node_id) do update set state = excluded.state`.execute(ctx.db);
 }
 
 export { RecordRepository };

@@ -56,9 +56,11 @@ export async function insertRun(
   now: Date,
 ): Promise<{ id: string; created: boolean }> {
   const at = now.toISOString();
+  // `oncePerRecord`: the record is the trigger key, so the run's unique key admits one run per record.
+  const triggerKey = start.flow.oncePerRecord && start.recordId ? `once:${start.recordId}` : start.triggerKey;
   const { rows } = await sql<{ id: string }>`insert into dougong.flow_runs
       (app_key, flow_id, app_version, definition, trigger_key, trigger, entity_id, record_id, status, created_at, updated_at)
-    values (${start.appKey}, ${start.flow.id}, ${start.appVersion}, ${json(start.flow)}, ${start.triggerKey}, ${json(start.trigger)},
+    values (${start.appKey}, ${start.flow.id}, ${start.appVersion}, ${json(start.flow)}, ${triggerKey}, ${json(start.trigger)},
       ${start.entityId ?? null}, ${start.recordId ?? null}, 'running', ${at}, ${at})
     on conflict (app_key, flow_id, trigger_key) do nothing returning id`.execute(trx);
   if (rows[0]) {
@@ -67,7 +69,7 @@ export async function insertRun(
     return { id: String(rows[0].id), created: true };
   }
   const { rows: existing } = await sql<{ id: string }>`select id from dougong.flow_runs
-    where app_key = ${start.appKey} and flow_id = ${start.flow.id} and trigger_key = ${start.triggerKey}`.execute(
+    where app_key = ${start.appKey} and flow_id = ${start.flow.id} and trigger_key = ${triggerKey}`.execute(
     trx,
   );
   return { id: String(existing[0]!.id), created: false };

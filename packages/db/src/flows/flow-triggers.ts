@@ -5,8 +5,10 @@ import {
   type LinkClickEvent,
   matchesLinkClick,
   matchesRecordEvent,
+  matchesStoredEvent,
   nextCronRun,
   type RecordEvent,
+  type StoredEvent,
 } from '@dougong/flows';
 import { type AppModel, DougongError, type Flow } from '@dougong/schema';
 import { sql } from 'kysely';
@@ -61,6 +63,10 @@ export class FlowTriggers {
         const depth = payload.cause?.depth ?? 0;
         if ((payload.kind as string) === 'linkClicked') {
           await this.startClickRuns(trx, row, app, payload as unknown as LinkClickEvent, now);
+          continue;
+        }
+        if ((payload.kind as string) === 'recordEvent') {
+          await this.startStoredEventRuns(trx, row, app, payload as unknown as StoredEvent, now);
           continue;
         }
         for (const flow of app.model.document.flows ?? []) {
@@ -135,6 +141,41 @@ export class FlowTriggers {
           },
           entityId: click.entity,
           recordId: click.recordId,
+        },
+        now,
+      );
+    }
+  }
+
+  // A stored behaviour event of a record: one run per flow with a matching `recordEvent` trigger.
+  private async startStoredEventRuns(
+    trx: Db,
+    row: { id: string; app_key: string },
+    app: { version: number; model: AppModel },
+    event: StoredEvent & { after?: Record<string, unknown> | null },
+    now: Date,
+  ): Promise<void> {
+    for (const flow of app.model.document.flows ?? []) {
+      if (!matchesStoredEvent(flow, event)) continue;
+      await insertRun(
+        trx,
+        {
+          appKey: row.app_key,
+          appVersion: app.version,
+          flow,
+          triggerKey: `event:${row.id}`,
+          trigger: {
+            kind: 'recordEvent',
+            entity: event.entity,
+            recordId: event.recordId,
+            record: event.after ?? null,
+            eventType: event.type,
+            at: event.at,
+            data: event.data,
+            depth: 0,
+          },
+          entityId: event.entity,
+          recordId: event.recordId,
         },
         now,
       );

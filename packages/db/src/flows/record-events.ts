@@ -3,6 +3,8 @@ import type { AppModel, EntityModel } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
 import type { Actor } from '../records/record-writer.js';
+import { logFieldChanges } from '../workflow/field-change-log.js';
+import { recordBehaviourEvent } from '../workflow/record-event-store.js';
 
 /** Set on the actor of a write made by a flow step: its idempotency key and the causing run. */
 export interface FlowCause {
@@ -21,8 +23,10 @@ export type RecordEventKind = 'created' | 'updated' | 'deleted' | 'restored';
 
 /**
  * Writes a record event to the flow outbox inside the write's transaction, so the event commits exactly
- * when the write does. Does nothing when no flow of the app listens to the entity. For writes made by a
- * flow step (`actor.flowCause`), records the step's idempotency key in the same transaction.
+ * when the write does (nothing when no flow of the app listens to the entity). For writes made by a
+ * flow step (`actor.flowCause`), records the step's idempotency key in the same transaction. In the same
+ * transaction, appends the changes of tracked fields to the field-change log, and stores a creation
+ * through a public form as the record's `formSubmitted` behaviour event.
  * @example await emitRecordEvent(trx, app, model, 'created', id, null, stored, actor);
  */
 export async function emitRecordEvent(
@@ -41,9 +45,19 @@ export async function emitRecordEvent(
       trx,
     );
   }
+  const now = actor.now ?? new Date();
+  if (kind === 'created' || kind === 'updated')
+    await logFieldChanges(trx, app, model, recordId, before, after, actor.userId, now);
   const flows = app.document.flows;
   // Only a creation counts as a form submission (later edits through the form's rules do not).
   const form = kind === 'created' ? actor.form : undefined;
+  if (form)
+    await recordBehaviourEvent(
+      trx,
+      app,
+      { entityId: model.entity.id, recordId, type: 'formSubmitted', at: now, data: { form } },
+      after,
+    );
   if (!flows?.some((f) => f.enabled !== false && listensTo(f, model.entity.id, form))) return;
   const payload = {
     kind,

@@ -1,20 +1,22 @@
-import { checkFlows } from '@dougong/flows';
-import { checkFormRules } from '@dougong/forms';
 import {
   type AppDocument,
   type AppModel,
   appModel,
   DougongError,
+  diffDocuments,
   type Entity,
   type Field,
+  summarizeChanges,
   upgradeDocument,
-  validateAppDocument,
 } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
 import { type ArchivedState, planMigration } from '../planner/migration-planner.js';
 import { checkPlan } from '../planner/plan-checker.js';
 import { applyPlan } from '../planner/plan-executor.js';
 import type { MigrationPlan, StepCheck } from '../planner/plan-types.js';
+import { type PlanUsage, planUsages } from '../planner/plan-usages.js';
+import { syncDuplicateKeys } from '../records/duplicate-index.js';
+import { validateDraft } from './draft-validation.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: system tables by name
 type Db = Kysely<any>;
@@ -31,17 +33,64 @@ export interface AppSummary {
 export interface AppVersion {
   version: number;
   publishedAt: string;
+  /** The publisher's user id, and name (null for a deleted user or a system publish). */
   publishedBy: string | null;
+  publishedByName: string | null;
+  /** The publisher's summary, else the one generated from the changes. */
   summary: string | null;
   steps: number;
 }
 
-/** The result of planning or publishing: the plan, what checking it found, and whether it can go ahead. */
+/** A row of `dougong.app_versions` joined with its publisher, as {@link versionOf} reads it. */
+export interface VersionRow {
+  version: number;
+  published_at: Date | string;
+  published_by: string | null;
+  published_by_name: string | null;
+  summary: string | null;
+  steps: number;
+}
+
+/** Maps a {@link VersionRow} to an {@link AppVersion}. */
+export function versionOf(r: VersionRow): AppVersion {
+  return {
+    version: r.version,
+    publishedAt: new Date(r.published_at).toISOString(),
+    publishedBy: r.published_by,
+    publishedByName: r.published_by_name,
+    summary: r.summary,
+    steps: Number(r.steps),
+  };
+}
+
+/**
+ * The result of planning or publishing: the plan, what checking it found, who in the draft still uses
+ * what it archives or retypes, and whether it can go ahead.
+ */
 export interface PlanResult {
   plan: MigrationPlan;
   checks: StepCheck[];
+  /** Usages of archived or retyped fields and entities in the draft (blocking ones stop publishing). */
+  usages: PlanUsage[];
   blocked: boolean;
 }
+
+/** Options of planning and publishing. */
+export interface PlanOptions {
+  /** The publisher reviewed the usages of fields whose value kind changes: they no longer block. */
+  acknowledgeTypeChanges?: boolean;
+}
+
+/** Options of {@link AppStore.publish}. */
+export interface PublishOptions extends PlanOptions {
+  actor: string | null;
+  /** Stored with the version; generated from the changes when absent. */
+  summary?: string;
+  expectedRevision?: number;
+  now?: Date;
+}
+
+const SUMMARY_LIMIT = 2000;
 
 function parseJson<T>(value: unknown): T {
   return (typeof value === 'string' ? JSON.parse(value) : value) as T;
@@ -125,72 +174,76 @@ export class AppStore {
     input: unknown,
     options: { expectedRevision?: number; actor: string | null },
   ): Promise<{ revision: number; document: AppDocument }> {
-    const upgraded = upgradeDocument(input);
-    const result = validateAppDocument(upgraded);
-    if (!result.ok)
-      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', result.issues);
-    // Form rules are checked with the rule engine, a layer above the document validator.
-    const formRules = checkFormRules(result.document);
-    if (formRules.length > 0)
-      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', formRules);
-    // Flow graphs are checked by the flow package (schema cannot depend on it).
-    const flowIssues = checkFlows(result.document);
-    if (flowIssues.length > 0)
-      throw new DougongError('VALIDATION_FAILED', 'The app document is invalid.', flowIssues);
-    if (result.document.key !== key) {
-      throw new DougongError('VALIDATION_FAILED', undefined, [
-        { path: '/key', message: `must equal the app key in the URL ("${key}")` },
-      ]);
-    }
-    const json = JSON.stringify(result.document);
-    return this.db.transaction().execute(async (trx) => {
-      const { rows } = await sql<{
-        draft_revision: number;
-      }>`select draft_revision from dougong.apps where key = ${key} for update`.execute(trx);
-      const current = rows[0];
-      if (!current) {
-        if (options.expectedRevision !== undefined && options.expectedRevision !== 0) {
-          throw new DougongError(
-            'DRAFT_CONFLICT',
-            undefined,
-            [{ path: '/revision', message: 'the app does not exist yet' }],
-            { currentRevision: 0 },
-          );
-        }
-        const inserted = await sql<{
-          draft_revision: number;
-        }>`insert into dougong.apps (key, draft, draft_updated_by) values (${key}, cast(${json} as jsonb), ${options.actor})
-          on conflict (key) do nothing returning draft_revision`.execute(trx);
-        if (inserted.rows.length === 0)
-          throw new DougongError('DRAFT_CONFLICT', 'The app was created by someone else meanwhile.');
-        return { revision: 1, document: result.document };
-      }
-      if (options.expectedRevision !== undefined && options.expectedRevision !== current.draft_revision) {
+    const document = validateDraft(key, input, await this.publishedDocument(this.db, key));
+    return this.db.transaction().execute((trx) => this.saveDraftIn(trx, key, document, options));
+  }
+
+  /** Saves a validated draft inside the caller's transaction (see {@link AppStore.saveDraft}). */
+  async saveDraftIn(
+    trx: Db,
+    key: string,
+    document: AppDocument,
+    options: { expectedRevision?: number; actor: string | null },
+  ): Promise<{ revision: number; document: AppDocument }> {
+    const json = JSON.stringify(document);
+    const { rows } = await sql<{
+      draft_revision: number;
+    }>`select draft_revision from dougong.apps where key = ${key} for update`.execute(trx);
+    const current = rows[0];
+    if (!current) {
+      if (options.expectedRevision !== undefined && options.expectedRevision !== 0) {
         throw new DougongError(
           'DRAFT_CONFLICT',
           undefined,
-          [{ path: '/revision', message: `is ${current.draft_revision} now` }],
-          {
-            currentRevision: current.draft_revision,
-          },
+          [{ path: '/revision', message: 'the app does not exist yet' }],
+          { currentRevision: 0 },
         );
       }
-      const updated = await sql<{
+      const inserted = await sql<{
         draft_revision: number;
-      }>`update dougong.apps set draft = cast(${json} as jsonb), draft_revision = draft_revision + 1,
-        draft_updated_at = now(), draft_updated_by = ${options.actor} where key = ${key} returning draft_revision`.execute(
-        trx,
+      }>`insert into dougong.apps (key, draft, draft_updated_by) values (${key}, cast(${json} as jsonb), ${options.actor})
+        on conflict (key) do nothing returning draft_revision`.execute(trx);
+      if (inserted.rows.length === 0)
+        throw new DougongError('DRAFT_CONFLICT', 'The app was created by someone else meanwhile.');
+      return { revision: 1, document };
+    }
+    if (options.expectedRevision !== undefined && options.expectedRevision !== current.draft_revision) {
+      throw new DougongError(
+        'DRAFT_CONFLICT',
+        undefined,
+        [{ path: '/revision', message: `is ${current.draft_revision} now` }],
+        {
+          currentRevision: current.draft_revision,
+        },
       );
-      return { revision: updated.rows[0]!.draft_revision, document: result.document };
-    });
+    }
+    const updated = await sql<{
+      draft_revision: number;
+    }>`update dougong.apps set draft = cast(${json} as jsonb), draft_revision = draft_revision + 1,
+      draft_updated_at = now(), draft_updated_by = ${options.actor} where key = ${key} returning draft_revision`.execute(
+      trx,
+    );
+    return { revision: updated.rows[0]!.draft_revision, document };
+  }
+
+  /** The published document of an app, or null when it has none (yet). */
+  async publishedDocument(db: Db, key: string): Promise<AppDocument | null> {
+    const { rows } = await sql<{ published: unknown }>`
+      select published from dougong.apps where key = ${key}`.execute(db);
+    const published = rows[0]?.published ?? null;
+    return published === null ? null : (upgradeDocument(parseJson(published)) as AppDocument);
   }
 
   /** Dry run: the plan from the published version to the draft, checked against live data. Changes nothing. */
-  async plan(key: string): Promise<PlanResult> {
+  async plan(key: string, options: PlanOptions = {}): Promise<PlanResult> {
     return this.db
       .transaction()
       .execute(async (trx) => {
-        const { document: _draft, ...result } = await this.planIn(trx, key, false);
+        const {
+          document: _draft,
+          published: _published,
+          ...result
+        } = await this.planIn(trx, key, false, undefined, options);
         // Roll back: checking may have created nothing, but a dry run must be provably side-effect free.
         throw new DryRun(result);
       })
@@ -206,50 +259,74 @@ export class AppStore {
    */
   async publish(
     key: string,
-    options: { actor: string | null; summary?: string; expectedRevision?: number; now?: Date },
-  ): Promise<PlanResult & { version: number }> {
-    const result = await this.db.transaction().execute(async (trx) => {
-      const planned = await this.planIn(trx, key, true, options.expectedRevision);
-      if (planned.blocked) {
-        const details = planned.checks
+    options: PublishOptions,
+  ): Promise<PlanResult & { version: number; summary: string }> {
+    const result = await this.db.transaction().execute((trx) => this.publishIn(trx, key, options));
+    this.invalidate(key);
+    return result;
+  }
+
+  /**
+   * Publishes the draft inside the caller's transaction (see {@link AppStore.publish}); the caller
+   * invalidates the cache once the transaction has committed.
+   */
+  async publishIn(
+    trx: Db,
+    key: string,
+    options: PublishOptions,
+  ): Promise<PlanResult & { version: number; summary: string }> {
+    const planned = await this.planIn(trx, key, true, options.expectedRevision, options);
+    if (planned.blocked) {
+      const details = [
+        ...planned.checks
           .filter((c) => c.blocking)
           .map((c) => ({
             path: stepPath(planned.plan, c.step),
             message: c.message.en,
             recordIds: c.recordIds,
-          }));
-        throw new DougongError('PUBLISH_BLOCKED', undefined, details, {
-          plan: planned.plan,
-          checks: planned.checks,
-        });
-      }
-      const doc = planned.document;
-      await applyPlan(trx, planned.plan, {
-        doc,
-        timeZone: doc.timeZone ?? 'Asia/Shanghai',
-        now: options.now ?? new Date(),
+          })),
+        ...planned.usages.filter((u) => u.blocking).map((u) => ({ path: u.path, message: u.message.en })),
+      ];
+      throw new DougongError('PUBLISH_BLOCKED', undefined, details, {
+        plan: planned.plan,
+        checks: planned.checks,
+        usages: planned.usages,
       });
-      const version = planned.plan.toVersion;
-      await sql`insert into dougong.app_versions (app_key, version, document, plan, summary, published_by)
-        values (${key}, ${version}, cast(${JSON.stringify(doc)} as jsonb), cast(${JSON.stringify(planned.plan)} as jsonb), ${options.summary ?? null}, ${options.actor})`.execute(
-        trx,
-      );
-      await sql`update dougong.apps set published = cast(${JSON.stringify(doc)} as jsonb), published_version = ${version} where key = ${key}`.execute(
-        trx,
-      );
-      const { document: _doc, ...rest } = planned;
-      return { ...rest, version };
+    }
+    const doc = planned.document;
+    await applyPlan(trx, planned.plan, {
+      doc,
+      timeZone: doc.timeZone ?? 'Asia/Shanghai',
+      now: options.now ?? new Date(),
     });
-    this.invalidate(key);
-    return result;
+    // Match keys of new or changed duplicate rules, for the records already there.
+    await syncDuplicateKeys(trx, planned.published, doc, options.now ?? new Date());
+    const version = planned.plan.toVersion;
+    const summary = (
+      options.summary ?? summarizeChanges(diffDocuments(planned.published, doc), 'en', doc)
+    ).slice(0, SUMMARY_LIMIT);
+    await sql`insert into dougong.app_versions (app_key, version, document, plan, summary, published_by)
+      values (${key}, ${version}, cast(${JSON.stringify(doc)} as jsonb), cast(${JSON.stringify(planned.plan)} as jsonb), ${summary}, ${options.actor})`.execute(
+      trx,
+    );
+    await sql`update dougong.apps set published = cast(${JSON.stringify(doc)} as jsonb), published_version = ${version} where key = ${key}`.execute(
+      trx,
+    );
+    const { document: _doc, published: _published, ...rest } = planned;
+    return { ...rest, version, summary };
   }
 
-  private async planIn(
+  /**
+   * Plans from the published document to the draft and checks the plan against live data, inside the
+   * caller's transaction (`lock` takes the app row for update). Changes nothing.
+   */
+  async planIn(
     trx: Db,
     key: string,
     lock: boolean,
     expectedRevision?: number,
-  ): Promise<PlanResult & { document: AppDocument }> {
+    options: PlanOptions = {},
+  ): Promise<PlanResult & { document: AppDocument; published: AppDocument | null }> {
     const { rows } = await sql<{
       draft: unknown;
       published: unknown;
@@ -279,7 +356,9 @@ export class AppStore {
       timeZone: draft.timeZone ?? 'Asia/Shanghai',
       now: new Date(),
     });
-    return { plan, checks, blocked: checks.some((c) => c.blocking), document: draft };
+    const usages = planUsages(published, draft, options);
+    const blocked = checks.some((c) => c.blocking) || usages.some((u) => u.blocking);
+    return { plan, checks, usages, blocked, document: draft, published };
   }
 
   private async archivedState(trx: Db, key: string): Promise<ArchivedState> {
@@ -308,28 +387,18 @@ export class AppStore {
   /** Published versions, newest first. */
   async versions(key: string): Promise<AppVersion[]> {
     await this.draft(key);
-    const { rows } = await sql<{
-      version: number;
-      published_at: Date;
-      published_by: string | null;
-      summary: string | null;
-      plan: unknown;
-    }>`
-      select version, published_at, published_by, summary, plan from dougong.app_versions where app_key = ${key} order by version desc`.execute(
-      this.db,
-    );
-    return rows.map((r) => ({
-      version: r.version,
-      publishedAt: new Date(r.published_at).toISOString(),
-      publishedBy: r.published_by,
-      summary: r.summary,
-      steps: parseJson<MigrationPlan>(r.plan).steps.length,
-    }));
+    const { rows } = await sql<VersionRow>`
+      select v.version, v.published_at, v.published_by, u.name as published_by_name, v.summary,
+        jsonb_array_length(v.plan -> 'steps') as steps
+      from dougong.app_versions v left join dougong.users u on u.id = v.published_by
+      where v.app_key = ${key} order by v.version desc`.execute(this.db);
+    return rows.map(versionOf);
   }
 }
 
-class DryRun extends Error {
-  constructor(readonly result: PlanResult) {
+/** Thrown inside a transaction to roll it back and hand its result out (dry runs). */
+export class DryRun<T = PlanResult> extends Error {
+  constructor(readonly result: T) {
     super('dry run');
   }
 }

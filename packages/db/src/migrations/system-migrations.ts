@@ -2,7 +2,11 @@ import { type Kysely, type Migration, sql } from 'kysely';
 import { fileMigration } from '../files/file-store.js';
 import { flowMigration } from '../flows/flow-migration.js';
 import { identityMigration } from '../identity/identity-migration.js';
+import { intakeMigration } from '../intake/intake-migration.js';
+import { duplicateMigration } from '../records/duplicate-index.js';
+import { templateMigration } from '../templates/template-base-store.js';
 import { savedViewMigration } from '../views/saved-view-store.js';
+import { workflowMigration } from '../workflow/workflow-migration.js';
 
 /**
  * Versioned migrations of the system schema `dougong`. Append new ones; never edit a shipped one.
@@ -18,6 +22,10 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
   '0003_flows': flowMigration,
   '0004_saved_views': savedViewMigration,
   '0005_files': fileMigration,
+  '0006_duplicates': duplicateMigration,
+  '0007_intake': intakeMigration,
+  '0008_record_workflow': workflowMigration,
+  '0009_templates': templateMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

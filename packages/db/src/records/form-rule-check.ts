@@ -1,6 +1,12 @@
-import { formRuleIssues, mergedRecord } from '@dougong/forms';
+import { formRuleIssues, mergedRecord, optionDefaults, stageGateIssues } from '@dougong/forms';
 import type { CurrentUser } from '@dougong/rules';
-import { type AppModel, DougongError, type EntityModel, type RecordInput } from '@dougong/schema';
+import {
+  type AppModel,
+  checkFieldValue,
+  DougongError,
+  type EntityModel,
+  type RecordInput,
+} from '@dougong/schema';
 
 /** Who writes, as the form rules see it (a subset of the writer's actor). */
 export interface FormRuleActor {
@@ -13,11 +19,12 @@ export interface FormRuleActor {
 }
 
 /**
- * Holds a checked record payload to the rules of the entity's forms — linkage-required fields and
+ * Applies stage-gate defaults (`defaults` of the option a select field enters, for fields the payload
+ * leaves out) to the payload, then holds it to the rules of the entity's forms — linkage-required fields and
  * validation rules, with `@dougong/forms`, exactly as the form engine checks them in the browser — and
  * returns the record they were evaluated on (stored values ⊕ payload ⊕ sub-table rows, formulas
  * computed), from which the writer computes the stored formulas. Throws VALIDATION_FAILED with the
- * issues' JSON pointers.
+ * issues' JSON pointers, then UNPROCESSABLE (422) when a stage gate's required fields are empty.
  */
 export function enforceFormRules(
   app: AppModel,
@@ -28,6 +35,11 @@ export function enforceFormRules(
   previous: Readonly<Record<string, unknown>> | null = null,
 ): Record<string, unknown> {
   const timeZone = app.timeZone;
+  for (const [key, value] of Object.entries(optionDefaults(model, input.values, previous))) {
+    const field = model.fieldsByKey.get(key);
+    const checked = field && value !== null ? checkFieldValue(field, value, { now, timeZone }) : undefined;
+    input.values[key] = checked?.ok ? checked.value : null;
+  }
   const record = mergedRecord(model, input, previous, { now, timeZone });
   const user: CurrentUser | undefined =
     actor.user ??
@@ -43,5 +55,8 @@ export function enforceFormRules(
     locale: 'en',
   });
   if (issues.length > 0) throw new DougongError('VALIDATION_FAILED', undefined, issues);
+  const gates = stageGateIssues(model, record, previous, 'en');
+  if (gates.length > 0)
+    throw new DougongError('UNPROCESSABLE', 'Fill in what the stage requires first.', gates);
   return record;
 }

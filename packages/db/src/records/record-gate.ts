@@ -15,6 +15,11 @@ export interface RecordGate {
   readonly assign: Expression<SqlBool> | null;
   /** Rows the caller may export (lists to CSV / XLSX); null when the role has no `export` action. */
   readonly export: Expression<SqlBool> | null;
+  /**
+   * Pool rows the caller may claim (no owner, within the `claim` grants); null without a pool or the
+   * right. These rows are readable too (ORed into `read`).
+   */
+  readonly claim: Expression<SqlBool> | null;
   readonly create: boolean;
   /** Field keys the caller cannot see: never returned, never filtered, sorted or expanded on. */
   readonly hidden: ReadonlySet<string>;
@@ -34,6 +39,7 @@ export const OPEN_GATE: RecordGate = {
   delete: TRUE,
   assign: TRUE,
   export: TRUE,
+  claim: sql<SqlBool>`${sql.ref('r.owner_id')} is null`,
   create: true,
   hidden: NOTHING,
   writable: () => true,
@@ -58,8 +64,12 @@ export function gateFor(app: AppModel, model: EntityModel, principal: Principal,
         })
       : null;
   const gates = new Map<string, RecordGate>();
+  const claim =
+    model.entity.pool && access.can('claim') ? poolPredicate(model, access, principal, app, now) : null;
+  const read = predicate('read');
   return {
-    read: predicate('read') ?? sql<SqlBool>`false`,
+    read: claim ? (read ? sql<SqlBool>`(${read} or ${claim})` : claim) : (read ?? sql<SqlBool>`false`),
+    claim,
     update: predicate('update'),
     delete: predicate('delete'),
     assign: predicate('assign'),
@@ -76,4 +86,25 @@ export function gateFor(app: AppModel, model: EntityModel, principal: Principal,
       return gate;
     },
   };
+}
+
+/**
+ * The pool rows a principal may claim: rows without an owner, within the `claim` grants. Pool rows
+ * have no owner, so `own` and `all` mean the whole pool, while `department` / `departmentTree` keep
+ * to pool rows whose owner department is the user's (a department's own pool); conditions apply.
+ */
+function poolPredicate(
+  model: EntityModel,
+  access: EntityAccess,
+  principal: Principal,
+  app: AppModel,
+  now: Date,
+): Expression<SqlBool> {
+  const terms = access.scopes('claim').map((t) => (t.scope === 'own' ? { ...t, scope: 'all' as const } : t));
+  const scoped = scopePredicate(model, terms, principal, {
+    timeZone: app.timeZone,
+    alias: RECORD_ALIAS,
+    now,
+  });
+  return sql<SqlBool>`(${sql.ref(`${RECORD_ALIAS}.owner_id`)} is null and ${scoped})`;
 }

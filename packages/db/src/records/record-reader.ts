@@ -34,6 +34,8 @@ export interface ListOptions {
   expand?: string[];
   /** Count exactly even when the set is large. */
   exactTotal?: boolean;
+  /** The clock reading the filter's `now` / `today` mean (default: the current time). */
+  now?: Date;
 }
 
 /** A page of records. */
@@ -44,6 +46,9 @@ export interface RecordPage {
   /** False when `total` is the planner's estimate (large filtered sets). */
   totalExact: boolean;
 }
+
+/** The key under which a history entry keeps the merge it belongs to (no field key starts with `@`). */
+export const MERGE_NOTE = '@merge';
 
 /** Counting stops here; beyond it the planner's estimate is returned and flagged. */
 export const EXACT_COUNT_LIMIT = 10_000;
@@ -61,8 +66,13 @@ export class RecordReader {
     return sql.id(model.schemaName, model.tableName);
   }
 
-  /** Lists records with filter, search, sort, keyset paging and reference expansion. */
-  async list(model: EntityModel, options: ListOptions, gate: RecordGate): Promise<RecordPage> {
+  /** Lists records with filter, search, sort, keyset paging and reference expansion (`extra` narrows it). */
+  async list(
+    model: EntityModel,
+    options: ListOptions,
+    gate: RecordGate,
+    extra: Expression<SqlBool>[] = [],
+  ): Promise<RecordPage> {
     const limit = options.limit ?? 50;
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
       throw new DougongError('BAD_REQUEST', undefined, [
@@ -70,7 +80,7 @@ export class RecordReader {
       ]);
     }
     const terms = this.sortTerms(model, options.sort, gate);
-    const where = this.listWhere(model, options, gate);
+    const where = this.listWhere(model, options, gate, extra);
     const pagePredicates = options.cursor
       ? sql.join([where, afterCursor(terms, decodeCursor(options.cursor, terms), ALIAS)], sql` and `)
       : where;
@@ -107,11 +117,11 @@ export class RecordReader {
   /** The WHERE of a list: live rows, read scope, filter and search (`extra` narrows it further). */
   listWhere(
     model: EntityModel,
-    options: Pick<ListOptions, 'filter' | 'q'>,
+    options: Pick<ListOptions, 'filter' | 'q' | 'now'>,
     gate: RecordGate,
     extra: Expression<SqlBool>[] = [],
   ): Expression<SqlBool> {
-    const predicates = [...this.basePredicates(model, options.filter, gate), ...extra];
+    const predicates = [...this.basePredicates(model, options.filter, gate, options.now), ...extra];
     if (options.q !== undefined && options.q.trim() !== '')
       predicates.push(this.searchPredicate(model, options.q.trim(), gate));
     return sql<SqlBool>`${sql.join(predicates, sql` and `)}`;
@@ -172,7 +182,12 @@ export class RecordReader {
    * The predicates every read starts from: live rows, the gate's read scope, and the caller's filter,
    * which may not name a field the gate hides (it would become an oracle).
    */
-  private basePredicates(model: EntityModel, filter: unknown, gate: RecordGate): Expression<SqlBool>[] {
+  private basePredicates(
+    model: EntityModel,
+    filter: unknown,
+    gate: RecordGate,
+    now?: Date,
+  ): Expression<SqlBool>[] {
     const predicates: Expression<SqlBool>[] = [
       sql<SqlBool>`${sql.ref(`${ALIAS}.deleted_at`)} is null`,
       gate.read,
@@ -184,7 +199,7 @@ export class RecordReader {
           { path: `/filter${hiddenPath}`, message: 'names a field you cannot read' },
         ]);
       }
-      predicates.push(compileFilter(model, filter, this.app.timeZone, ALIAS));
+      predicates.push(compileFilter(model, filter, this.app.timeZone, ALIAS, now));
     }
     return predicates;
   }
@@ -373,8 +388,9 @@ export class RecordReader {
       changes: unknown;
       actor: string | null;
       at: Date;
+      source: unknown;
     }>`
-      select id, action, changes, actor, at from dougong.record_history
+      select id, action, changes, actor, at, source from dougong.record_history
       where app_key = ${this.app.document.key} and entity_id = ${model.entity.id} and record_id = ${id.toLowerCase()} order by id`.execute(
       this.db,
     );
@@ -384,12 +400,16 @@ export class RecordReader {
         unknown
       >;
       for (const key of gate.hidden) delete changes[key];
+      const merge = changes[MERGE_NOTE];
+      delete changes[MERGE_NOTE];
       return {
         id: Number(r.id),
         action: r.action,
         actor: r.actor,
         at: (r.at instanceof Date ? r.at : new Date(r.at)).toISOString(),
         changes,
+        ...(merge ? { merge } : {}),
+        ...(r.source ? { source: typeof r.source === 'string' ? JSON.parse(r.source) : r.source } : {}),
       };
     });
   }

@@ -1,9 +1,26 @@
-import { type AppModel, DougongError, type EntityModel, type Field } from '@dougong/schema';
+import {
+  type AppModel,
+  DougongError,
+  type DuplicateRule,
+  type EntityModel,
+  type Field,
+} from '@dougong/schema';
+import {
+  type DuplicateLink,
+  type DuplicatePage,
+  type DuplicateStatus,
+  dismissDuplicate,
+  listDuplicates,
+} from './duplicate-links.js';
+import { checkCreate, findMatches, findRuleMatches, type MatchedRecord } from './record-batch.js';
+import { type BulkCreateOptions, type BulkRecord, RecordBulkWriter } from './record-bulk-writer.js';
 import { type PreparedExport, prepareExport } from './record-exporter.js';
 import { OPEN_GATE, type RecordGate } from './record-gate.js';
-import { findMatch } from './record-matcher.js';
+import { findMatch, findRuleMatch } from './record-matcher.js';
+import { type MergePreview, type MergeRequest, type MergeResult, RecordMerger } from './record-merger.js';
 import { type Db, type ListOptions, type RecordPage, RecordReader } from './record-reader.js';
 import { type Actor, RecordWriter } from './record-writer.js';
+import { type RelatedOptions, type RelatedRecordList, relatedRecords } from './related-records.js';
 import type { RecordJson } from './row-mapping.js';
 
 /**
@@ -18,6 +35,7 @@ import type { RecordJson } from './row-mapping.js';
 export class RecordRepository {
   private readonly reader: RecordReader;
   private readonly writer: RecordWriter;
+  private readonly merger: RecordMerger;
 
   constructor(
     db: Db,
@@ -25,6 +43,7 @@ export class RecordRepository {
   ) {
     this.reader = new RecordReader(db, app);
     this.writer = new RecordWriter(this.reader);
+    this.merger = new RecordMerger(this.reader, this.writer);
   }
 
   /** The model of an entity by key, or a 404 (child entities are only reachable through their parent). */
@@ -63,6 +82,106 @@ export class RecordRepository {
     gate: RecordGate = OPEN_GATE,
   ): Promise<{ id: string; version: number } | null> {
     return findMatch(this.reader, model, field, key, gate);
+  }
+
+  /**
+   * A readable live record sharing its key under a duplicate rule with `values` (field values by key),
+   * for duplicate checks on import by rule (e.g. a similar company name). See {@link findRuleMatch}.
+   */
+  findRuleMatch(
+    model: EntityModel,
+    rule: DuplicateRule,
+    values: Readonly<Record<string, unknown>>,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<{ id: string; version: number } | null> {
+    return findRuleMatch(this.reader, model, rule, values, gate);
+  }
+
+  /** {@link findMatch} for many normalised keys with one query: key → the first readable match. */
+  findMatches(
+    model: EntityModel,
+    field: Field,
+    keys: readonly string[],
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<Map<string, MatchedRecord>> {
+    return findMatches(this.reader, model, field, keys, gate);
+  }
+
+  /** {@link findRuleMatch} for many rule keys with one query: rule key → the first readable match. */
+  findRuleMatches(
+    model: EntityModel,
+    rule: DuplicateRule,
+    keys: readonly string[],
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<Map<string, MatchedRecord>> {
+    return findRuleMatches(this.reader, model, rule, keys, gate);
+  }
+
+  /** The checks {@link create} runs before writing (right, validator, form rules), same errors. */
+  checkCreate(model: EntityModel, payload: unknown, actor: Actor, gate: RecordGate = OPEN_GATE): void {
+    checkCreate(this.reader, model, payload, actor, gate);
+  }
+
+  /**
+   * Creates many records in one transaction through {@link RecordBulkWriter} (all or nothing); returns
+   * their ids in order. The caller checks the gate: the bulk writer writes as the system.
+   */
+  createMany(
+    model: EntityModel,
+    records: readonly BulkRecord[],
+    options?: BulkCreateOptions,
+  ): Promise<string[]> {
+    return new RecordBulkWriter(this.reader.db, this.app).create(model, records, options);
+  }
+
+  /** Suspected duplicates in one status whose two records the caller can read. See {@link listDuplicates}. */
+  duplicates(
+    model: EntityModel,
+    options: { status?: DuplicateStatus; limit?: number; cursor?: string; recordId?: string },
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<DuplicatePage> {
+    return listDuplicates(this.reader, model, options, gate);
+  }
+
+  /** Marks a suspected duplicate "not a duplicate" (update right on both records). */
+  dismissDuplicate(
+    model: EntityModel,
+    linkId: string,
+    actor: Actor,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<DuplicateLink> {
+    return dismissDuplicate(this.reader, model, linkId, actor.userId, gate, actor.now ?? new Date());
+  }
+
+  /** The field-by-field preview of merging `otherId` into `id`. See {@link RecordMerger}. */
+  mergePreview(
+    model: EntityModel,
+    id: string,
+    otherId: string,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<MergePreview> {
+    return this.merger.preview(model, id, otherId, gate);
+  }
+
+  /** Merges `request.with` into `id` in one transaction. See {@link RecordMerger}. */
+  merge(
+    model: EntityModel,
+    id: string,
+    request: MergeRequest,
+    actor: Actor,
+    gate: RecordGate = OPEN_GATE,
+  ): Promise<MergeResult> {
+    return this.merger.merge(model, id, request, actor, gate);
+  }
+
+  /** The related lists of a record (a 360° view), each counted and paged in the caller's scopes. */
+  related(
+    model: EntityModel,
+    id: string,
+    gate: RecordGate = OPEN_GATE,
+    options: RelatedOptions = {},
+  ): Promise<RelatedRecordList[]> {
+    return relatedRecords(this.reader, model, id, gate, options);
   }
 
   /** Counts and sums per value of a field, over the rows the gate lets the caller read. */
@@ -127,6 +246,21 @@ export class RecordRepository {
   }
 }
 
+export {
+  DUPLICATE_STATUSES,
+  type DuplicateLink,
+  type DuplicatePage,
+  type DuplicateStatus,
+} from './duplicate-links.js';
 export { EXPORT_ROW_LIMIT, type PreparedExport } from './record-exporter.js';
+export type {
+  MergeFieldPreview,
+  MergePreview,
+  MergeRequest,
+  MergeResult,
+  MergeSource,
+  ReferenceCount,
+} from './record-merger.js';
 export { EXACT_COUNT_LIMIT, type ListOptions, type RecordPage } from './record-reader.js';
 export type { Actor } from './record-writer.js';
+export type { RelatedOptions, RelatedRecordList } from './related-records.js';

@@ -7,12 +7,18 @@ import {
 } from '@dougong/schema';
 import { type SqlBool, sql } from 'kysely';
 import { emitRecordEvent } from '../flows/record-events.js';
+import {
+  bindIdempotencyKey,
+  claimIdempotencyKey,
+  type IdempotencyClaim,
+} from '../intake/idempotency-keys.js';
 import { desiredIndexes } from '../planner/index-plan.js';
 import { nextAutoNumber } from './auto-number.js';
+import { indexDuplicates } from './duplicate-index.js';
 import { enforceFormRules, type FormRuleActor } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
 import { RECORD_ALIAS, type RecordGate } from './record-gate.js';
-import type { Db, RecordReader } from './record-reader.js';
+import { type Db, MERGE_NOTE, type RecordReader } from './record-reader.js';
 import { sanitizeRichText } from './rich-text.js';
 import { type RecordJson, rowToRecord } from './row-mapping.js';
 import { encodeValue } from './value-codec.js';
@@ -23,6 +29,19 @@ export interface Actor extends FormRuleActor {
   /** The actor's primary department: the owner department of records they create. */
   departmentId?: string | null;
   now?: Date;
+  /** Where the write came from (a capture hook: channel, hook, received at), kept with its history entry. */
+  source?: Readonly<Record<string, unknown>>;
+  /** A key a create claims in its own transaction; a second create with it fails (409 with `duplicateOf`). */
+  idempotency?: IdempotencyClaim;
+}
+
+/**
+ * How a write joins a larger operation (a merge): run inside `trx` instead of its own transaction, and
+ * record the history entry under `history.action` with `history.note` (returned as the entry's `merge`).
+ */
+export interface WriteOptions {
+  trx?: Db;
+  history?: { action: 'merge' | 'merged'; note: Record<string, unknown> };
 }
 
 const OWNER_KEYS = ['ownerId', 'ownerDeptId'] as const;
@@ -52,10 +71,14 @@ export class RecordWriter {
     const input = checked.record;
     this.checkWritable(payload, gate, gate.assign !== null);
     const ruled = enforceFormRules(this.app, model, input, actor, now);
-    return this.db.transaction().execute(async (trx) => {
+    return this.inTransaction(undefined, async (trx) => {
+      // Claimed first: a concurrent create with the same key waits here, then answers `duplicateOf`.
+      const claim = actor.idempotency;
+      if (claim) await claimIdempotencyKey(trx, this.app.document.key, model.entity.id, claim);
       await this.checkReferences(trx, model, input);
       const values = await this.completeValues(trx, model, input.values, now, ruled, true);
       const id = await this.insertRow(trx, model, values, actor, now, input.owner);
+      if (claim) await bindIdempotencyKey(trx, this.app.document.key, claim, id);
       if (input.owner && gate.assign) {
         // The owner given must be one the caller may assign records to.
         const { rows } = await sql<{
@@ -71,6 +94,7 @@ export class RecordWriter {
       await this.writeRows(trx, model, id, input, actor, now);
       const stored = await this.reader.get(model, id, openView(gate), trx);
       await this.history(trx, model, id, 'create', diff({}, stored, model), actor, now);
+      await indexDuplicates(trx, this.app, model, id, null, stored, now);
       await emitRecordEvent(trx, this.app, model, 'created', id, null, stored, actor);
       for (const key of gate.hidden) delete stored[key];
       return stored;
@@ -85,6 +109,7 @@ export class RecordWriter {
     actor: Actor,
     gate: RecordGate,
     expectedVersion?: number,
+    options: WriteOptions = {},
   ): Promise<RecordJson> {
     const now = actor.now ?? new Date();
     const checked = validateRecordInput(model, payload, { mode: 'update', timeZone: this.app.timeZone, now });
@@ -103,7 +128,7 @@ export class RecordWriter {
         { path: '/version', message: 'differs from If-Match' },
       ]);
     }
-    return this.db.transaction().execute(async (trx) => {
+    return this.inTransaction(options.trx, async (trx) => {
       const row = await this.reader.loadRow(trx, model, id, gate, { lock: true });
       if (!row._can_update) throw new DougongError('FORBIDDEN', 'You may not change this record.');
       this.checkWritable(payload, gate, row._can_assign);
@@ -137,7 +162,18 @@ export class RecordWriter {
         .catch((e) => this.rethrow(e, model));
       await this.writeRows(trx, model, before.id, input, actor, now);
       const after = await this.reader.get(model, before.id, full, trx);
-      await this.history(trx, model, before.id, 'update', diff(before, after, model), actor, now);
+      const changes = diff(before, after, model);
+      await this.history(
+        trx,
+        model,
+        before.id,
+        options.history?.action ?? 'update',
+        changes,
+        actor,
+        now,
+        options,
+      );
+      await indexDuplicates(trx, this.app, model, before.id, before, after, now);
       await emitRecordEvent(trx, this.app, model, 'updated', before.id, before, after, actor);
       for (const key of gate.hidden) delete after[key];
       return after;
@@ -151,9 +187,10 @@ export class RecordWriter {
     actor: Actor,
     gate: RecordGate,
     expectedVersion?: number,
+    options: WriteOptions = {},
   ): Promise<void> {
     const now = actor.now ?? new Date();
-    await this.db.transaction().execute(async (trx) => {
+    await this.inTransaction(options.trx, async (trx) => {
       const row = await this.reader.loadRow(trx, model, id, gate, { lock: true });
       if (!row._can_delete) throw new DougongError('FORBIDDEN', 'You may not delete this record.');
       if (expectedVersion !== undefined && Number(row.version) !== expectedVersion) {
@@ -166,7 +203,17 @@ export class RecordWriter {
       }
       await sql`update ${this.reader.table(model)} set deleted_at = ${now.toISOString()}, version = version + 1, updated_at = ${now.toISOString()}, updated_by = ${actor.userId}
         where id = ${String(row.id)}`.execute(trx);
-      await this.history(trx, model, String(row.id), 'delete', {}, actor, now);
+      await this.history(
+        trx,
+        model,
+        String(row.id),
+        options.history?.action ?? 'delete',
+        {},
+        actor,
+        now,
+        options,
+      );
+      await indexDuplicates(trx, this.app, model, String(row.id), {}, null, now);
       await emitRecordEvent(
         trx,
         this.app,
@@ -183,7 +230,7 @@ export class RecordWriter {
   /** Brings back a soft-deleted record (needs the delete right on it); 409 when a unique value was taken meanwhile. */
   async restore(model: EntityModel, id: string, actor: Actor, gate: RecordGate): Promise<RecordJson> {
     const now = actor.now ?? new Date();
-    return this.db.transaction().execute(async (trx) => {
+    return this.inTransaction(undefined, async (trx) => {
       const row = await this.reader.loadRow(trx, model, id, gate, { includeDeleted: true, lock: true });
       if (!row._can_delete) throw new DougongError('FORBIDDEN', 'You may not restore this record.');
       if (row.deleted_at === null) throw new DougongError('CONFLICT', 'The record is not deleted.');
@@ -192,6 +239,10 @@ export class RecordWriter {
         .execute(trx)
         .catch((e) => this.rethrow(e, model));
       await this.history(trx, model, String(row.id), 'restore', {}, actor, now);
+      if (model.entity.duplicateRules?.length) {
+        const restored = await this.reader.get(model, String(row.id), openView(gate), trx);
+        await indexDuplicates(trx, this.app, model, restored.id, null, restored, now);
+      }
       await emitRecordEvent(trx, this.app, model, 'restored', String(row.id), null, null, actor);
       return this.reader.get(model, String(row.id), gate, trx);
     });
@@ -381,11 +432,21 @@ export class RecordWriter {
     changes: Record<string, unknown>,
     actor: Actor,
     now: Date,
+    options: WriteOptions = {},
   ) {
-    await sql`insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at)
-      values (${this.app.document.key}, ${model.entity.id}, ${id}, ${action}, cast(${JSON.stringify(changes)} as jsonb), ${actor.userId}, ${now.toISOString()})`.execute(
+    const entry = options.history ? { ...changes, [MERGE_NOTE]: options.history.note } : changes;
+    const source = actor.source ? JSON.stringify(actor.source) : null;
+    await sql`insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at, source)
+      values (${this.app.document.key}, ${model.entity.id}, ${id}, ${action}, cast(${JSON.stringify(entry)} as jsonb), ${actor.userId}, ${now.toISOString()}, cast(${source} as jsonb))`.execute(
       trx,
     );
+  }
+
+  /** Runs `work` in the given transaction, or in a new one. */
+  private inTransaction<T>(trx: Db | undefined, work: (trx: Db) => Promise<T>): Promise<T> {
+    // A writer over a transaction (a repository built on `trx`) joins it: conversions and claims.
+    if (trx) return work(trx);
+    return this.db.isTransaction ? work(this.db) : this.db.transaction().execute(work);
   }
 
   private rethrow(error: unknown, model: EntityModel): never {
@@ -404,7 +465,7 @@ export class RecordWriter {
 }
 
 /** The same gate reading every row and field: history and the re-read after a write need every value. */
-function openView(gate: RecordGate): RecordGate {
+export function openView(gate: RecordGate): RecordGate {
   return { ...gate, read: sql<SqlBool>`true`, hidden: new Set() };
 }
 

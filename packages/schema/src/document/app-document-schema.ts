@@ -1,4 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
+import { CaptureHookSchema } from './capture-hook-schema.js';
 import { EntitySchema } from './entity-schema.js';
 import { FlowSchema } from './flow-schema.js';
 import { FormSchema } from './form-schema.js';
@@ -38,6 +39,8 @@ export const AppDocumentSchema = Type.Object(
     forms: Type.Optional(Type.Array(FormSchema, { maxItems: 1000 })),
     /** Automation flows (see the flow reference). */
     flows: Type.Optional(Type.Array(FlowSchema, { maxItems: 500 })),
+    /** Inbound capture hooks: channels posting payloads that become records (see the metadata reference). */
+    captureHooks: Type.Optional(Type.Array(CaptureHookSchema, { maxItems: 200 })),
   },
   { additionalProperties: false },
 );

@@ -12,6 +12,11 @@ const common = {
   required: Type.Optional(Type.Boolean()),
   /** Creates a btree index (value, id) so lists sort and filter on it fast. */
   index: Type.Optional(Type.Boolean()),
+  /**
+   * Appends every change of the value to the field-change log (`dougong.field_changes`: record, old
+   * and new value, who, when), readable through `GET …/entities/{entity}/field-changes`.
+   */
+  trackChanges: Type.Optional(Type.Boolean()),
 };
 
 function field<K extends string, P extends TProperties>(type: K, props: P) {
@@ -25,12 +30,25 @@ const LengthLimits = {
 const DecimalString = Type.String({ pattern: '^-?\\d{1,30}(\\.\\d{1,30})?$' });
 const IsoDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 
-/** A select option: stable id, translated label, colour. */
+/**
+ * A select option: stable id, translated label, colour. Options of single-select fields may also be
+ * stage gates: `requires` names fields that must be non-empty before a record enters the option
+ * (enforced on every write, 422 with the missing fields' pointers, and shown as required in forms),
+ * and `defaults` gives values written when a record enters it, unless the same write sets them.
+ * @example { "id": "proposal", "label": { "zh-CN": "方案报价" }, "description": { "zh-CN": "提交方案与报价" },
+ *            "requires": ["needsReport"], "defaults": { "probability": "50" } }
+ */
 export const SelectOptionSchema = Type.Object(
   {
     id: OptionIdSchema,
     label: LabelSchema,
     color: Type.Optional(Type.String({ pattern: '^#[0-9a-fA-F]{6}$' })),
+    /** What the option means (a stage's goal). */
+    description: Type.Optional(TextSchema),
+    /** Field keys that must be non-empty to enter this option (single-select only). */
+    requires: Type.Optional(Type.Array(KeySchema, { minItems: 1, maxItems: 50, uniqueItems: true })),
+    /** Field key → value written on entering this option unless the write sets it (single-select only). */
+    defaults: Type.Optional(Type.Record(KeySchema, Type.Unknown(), { maxProperties: 20 })),
   },
   { additionalProperties: false },
 );

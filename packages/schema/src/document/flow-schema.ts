@@ -32,6 +32,15 @@ const node = <K extends string, T extends Record<string, TSchema>>(kind: K, prop
     { additionalProperties: false },
   );
 
+/** A record event type (behaviour events stored per record). */
+const EventTypeSchema = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9_.-]{0,62}$' });
+
+/** Also deliver to the managers of these users (user ids), `managerLevels` up the chain (default 1). */
+const ManagerTargets = {
+  toManagerOf: Type.Optional(Expr),
+  managerLevels: Type.Optional(Type.Integer({ minimum: 1, maximum: 10 })),
+};
+
 const ChangedSchema = Type.Object(
   {
     field: KeySchema,
@@ -104,6 +113,16 @@ export const FlowTriggerSchema = Type.Union([
   ),
   Type.Object({ kind: Type.Literal('webhook') }, { additionalProperties: false }),
   Type.Object(
+    {
+      kind: Type.Literal('recordEvent'),
+      /** Only events of records of this entity. */
+      entity: Type.Optional(StableIdSchema),
+      /** Only events of this type (`emailOpened`, `linkClicked`, `formSubmitted` or a posted type). */
+      eventType: Type.Optional(EventTypeSchema),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
     { kind: Type.Literal('manual'), entity: Type.Optional(StableIdSchema) },
     { additionalProperties: false },
   ),
@@ -167,6 +186,16 @@ export const FlowNodeSchema = Type.Union([
     next: Next,
   }),
   node('createRecord', { entity: StableIdSchema, values: Values, next: Next }),
+  node('updateRecords', {
+    /** Every record of `entity` matching `filter` (at most `limit`, default 200) gets `values`. */
+    entity: StableIdSchema,
+    filter: Expr,
+    /** Values per record; expressions read the run scope plus `item` (the record being updated). */
+    values: Values,
+    sort: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+    next: Next,
+  }),
   node('updateRecord', {
     entity: StableIdSchema,
     /** Expression yielding the record id; the trigger record when absent. */
@@ -175,8 +204,19 @@ export const FlowNodeSchema = Type.Union([
     next: Next,
   }),
   node('assignOwner', {
-    /** An assignment rule set of the rule engine (fixed, round-robin, least-loaded, weighted). */
+    /**
+     * An assignment rule set of the rule engine (fixed, round-robin, least-loaded, weighted). Targets:
+     * `{ team }` (members in `teams`), `{ user }`, `{ role }` (users with the app role),
+     * `{ department }` (its members) or `{ lookup: { entity, match, field } }` (the user or department
+     * in `field` of the first record of `entity` whose `match` fields equal the record's).
+     */
     rules: Type.Unknown(),
+    /** Which of a candidate's records count as open for `least-loaded` (a filter over the entity). */
+    openFilter: Type.Optional(Expr),
+    /** A text field of the record that receives the explanation ("why this owner"). */
+    explanationField: Type.Optional(KeySchema),
+    /** Further values written with the owner (e.g. `{ "assignedAt": { "now": [] } }`). */
+    values: Type.Optional(Values),
     /** Candidates: user id → display name; teams: id → member user ids. */
     teams: Type.Optional(
       Type.Record(
@@ -196,7 +236,12 @@ export const FlowNodeSchema = Type.Union([
   }),
   node('sendEmail', {
     /** Expression yielding an address or a list of addresses. */
-    to: Expr,
+    to: Type.Optional(Expr),
+    /** Expression yielding user ids: their e-mail addresses receive it too. */
+    toUsers: Type.Optional(Expr),
+    ...ManagerTargets,
+    /** Add a signed open-tracking pixel (`/api/public/o/{token}`); opens become record events. */
+    trackOpens: Type.Optional(Type.Boolean()),
     subject: Template,
     /** HTML body template (values are escaped). */
     body: Template,
@@ -208,6 +253,7 @@ export const FlowNodeSchema = Type.Union([
     channel: Type.Union([Type.Literal('inbox'), Type.Literal('dingtalk'), Type.Literal('wecom')]),
     /** Inbox: expression yielding user id(s) (default: the record's owner). */
     to: Type.Optional(Expr),
+    ...ManagerTargets,
     /** Robots: the secret holding the robot's webhook URL. */
     webhook: Type.Optional(Type.Object({ secret: SecretName }, { additionalProperties: false })),
     title: Template,
@@ -240,14 +286,23 @@ export const FlowNodeSchema = Type.Union([
     returned: Next,
   }),
   node('recomputeScore', {
-    /** A scoring model of the rule engine: attribute and behaviour conditions, grade thresholds. */
-    model: Type.Unknown(),
-    /** The number field of the trigger record that receives the total. */
-    scoreField: KeySchema,
+    /**
+     * A scoring model of the rule engine: attribute and behaviour conditions, grade thresholds. When
+     * absent, the entity's `scoring` (model and fields) is used, with the record's stored events.
+     */
+    model: Type.Optional(Type.Unknown()),
+    /** The number field of the trigger record that receives the total (required with `model`). */
+    scoreField: Type.Optional(KeySchema),
     /** The field that receives the grade (optional). */
     gradeField: Type.Optional(KeySchema),
     /** Expression yielding the behaviour events (`[{ type, at, data? }]`), e.g. `{ "var": "trigger.events" }`. */
     events: Type.Optional(Expr),
+    /** Also count the record's stored events (always with the entity's scoring). */
+    recordEvents: Type.Optional(Type.Boolean()),
+    /** Rescore every record of this entity matching `filter` (at most `limit`) instead of the trigger record. */
+    entity: Type.Optional(StableIdSchema),
+    filter: Type.Optional(Expr),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
     next: Next,
   }),
   node('end', {}),
@@ -273,6 +328,8 @@ export const FlowSchema = Type.Object(
     description: Type.Optional(TextSchema),
     /** Disabled flows start no runs; runs already started finish. Default true. */
     enabled: Type.Optional(Type.Boolean()),
+    /** At most one run per trigger record, ever (e.g. a whitepaper sent once however often a link is clicked). */
+    oncePerRecord: Type.Optional(Type.Boolean()),
     trigger: FlowTriggerSchema,
     start: FlowNodeIdSchema,
     nodes: Type.Array(FlowNodeSchema, { minItems: 1, maxItems: 200 }),

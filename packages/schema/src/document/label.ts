@@ -1,9 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 
-/** Locales every user-facing string is offered in. */
-export const LOCALES = ['zh-CN', 'en'] as const;
-/** A supported UI locale. */
-export type Locale = (typeof LOCALES)[number];
+export { LOCALES, type Locale } from './label-text.js';
 
 /**
  * A translated label: at least one of zh-CN and en.
@@ -30,8 +27,4 @@ export const TextSchema = Type.Object(
 /** See {@link TextSchema}. */
 export type Text = Static<typeof TextSchema>;
 
-/** Picks the label for a locale, falling back to the other locale. */
-export function labelFor(label: Label | Text | undefined, locale: Locale): string {
-  if (!label) return '';
-  return label[locale] ?? label['zh-CN'] ?? label.en ?? '';
-}
+export { labelFor } from './label-text.js';

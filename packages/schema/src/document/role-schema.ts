@@ -2,8 +2,20 @@ import { type Static, Type } from '@sinclair/typebox';
 import { KeySchema, StableIdSchema } from './ids.js';
 import { LabelSchema, TextSchema } from './label.js';
 
-/** What a role may do with an entity's records. `assign` changes a record's owner. */
-export const RECORD_ACTIONS = ['create', 'read', 'update', 'delete', 'export', 'print', 'assign'] as const;
+/**
+ * What a role may do with an entity's records. `assign` changes a record's owner; `claim` reads the
+ * entity's pool (records without an owner, when the entity has a `pool`) and takes records from it.
+ */
+export const RECORD_ACTIONS = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'export',
+  'print',
+  'assign',
+  'claim',
+] as const;
 /** One of {@link RECORD_ACTIONS}. */
 export type RecordAction = (typeof RECORD_ACTIONS)[number];
 

@@ -1,14 +1,18 @@
 import { columnTypeOf } from '../fields/field-types.js';
+import { isSortable } from '../fields/sortable.js';
 import { isValidTimeZone } from '../values/date-value.js';
 import { checkRegexSafety } from '../values/regex-safety.js';
 import { checkPayloadSafety } from '../values/text-safety.js';
 import { createAjv, issuesFromAjv } from './ajv-instance.js';
 import { type AppDocument, AppDocumentSchema } from './app-document-schema.js';
 import { parseAutoNumberPattern } from './auto-number-pattern.js';
+import { captureHookIssues } from './capture-hook-semantics.js';
 import type { Entity } from './entity-schema.js';
+import { entityRuleIssues } from './entity-semantics.js';
 import type { Field } from './field-schema.js';
 import { formIssues } from './form-semantics.js';
 import { SYSTEM_KEYS } from './ids.js';
+import { recordWorkflowIssues } from './record-workflow-semantics.js';
 import { pointer, type ValidationIssue } from './validation-error.js';
 
 const ajv = createAjv();
@@ -23,13 +27,18 @@ export type DocumentValidation =
 /**
  * Validates a metadata document: its JSON Schema first, then the rules a schema cannot express (unique ids
  * and keys, references to existing entities and fields, safe patterns, valid time zone …).
- * Every issue carries a JSON Pointer into the document.
+ * Every issue carries a JSON Pointer into the document. `allow` may accept semantic issues of a
+ * well-shaped document (a draft keeps references to what it archives until publishing, see `fieldUsages`).
  */
-export function validateAppDocument(input: unknown): DocumentValidation {
+export function validateAppDocument(
+  input: unknown,
+  options: { allow?: (issue: ValidationIssue, document: AppDocument) => boolean } = {},
+): DocumentValidation {
   const safety = checkPayloadSafety(input);
   if (safety.length > 0) return { ok: false, issues: safety };
   if (!validateShape(input)) return { ok: false, issues: issuesFromAjv(validateShape.errors) };
-  const issues = semanticIssues(input);
+  const allow = options.allow;
+  const issues = semanticIssues(input).filter((issue) => !allow?.(issue, input));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, document: input };
 }
 
@@ -77,20 +86,18 @@ function semanticIssues(doc: AppDocument): ValidationIssue[] {
         add(`${base}/defaultSort/${i}/field`, 'is neither a field id nor a system key');
       } else if (field && !isSortable(field)) add(`${base}/defaultSort/${i}/field`, 'cannot be sorted on');
     });
+    issues.push(...entityRuleIssues(doc, entity, base));
   });
   roleIssues(doc, entityIds, add);
   issues.push(...formIssues(doc));
+  issues.push(...recordWorkflowIssues(doc));
+  issues.push(...captureHookIssues(doc));
   doc.entities.forEach((entity, e) => {
     if (entity.kind === 'child' && !childUse.has(entity.id)) {
       add(pointer('', 'entities', e, 'kind'), 'a child entity must be used by exactly one sub-table field');
     }
   });
   return issues;
-}
-
-/** Whether lists can sort on a field (sub-tables, attachments and multi-selects cannot). */
-export function isSortable(field: Field): boolean {
-  return !['subTable', 'attachment', 'multiSelect', 'richText', 'longText'].includes(field.type);
 }
 
 function fieldIssues(

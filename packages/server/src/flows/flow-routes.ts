@@ -6,13 +6,14 @@ import {
   inboxOf,
   LinkSigner,
   listRuns,
+  recordEmailOpen,
   recordLinkClick,
   runDetail,
   SecretBox,
   simulateFlow,
 } from '@dougong/db';
-import { triggerEntityOf } from '@dougong/flows';
-import { DougongError } from '@dougong/schema';
+import { checkFlows, triggerEntityOf } from '@dougong/flows';
+import { type AppModel, appModel, DougongError, type Flow, validateAppDocument } from '@dougong/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf, requireAppAccess, requireRight, WindowLimiter } from '../auth/auth-hooks.js';
 import { repositoryFor, type ServerContext } from '../http/request-context.js';
@@ -52,6 +53,9 @@ declare module 'fastify' {
     flows: FlowServer;
   }
 }
+
+/** A transparent 1×1 GIF. */
+const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const appParam = { type: 'object', properties: { app: { type: 'string', maxLength: 40 } } } as const;
@@ -166,12 +170,49 @@ export function registerFlowRoutes(
     return { runs };
   });
 
-  // Test mode: the path and outputs, effects captured instead of performed.
+  // A flow definition sent for a test run (the designer's unsaved draft of it), checked the way a draft
+  // is — document schema and semantics, flow graph — against the published app, which it joins in
+  // place of the published flow of the same id or key. Issues are reported under `/flow`.
+  const draftFlowOf = async (appKey: string, key: string, input: unknown) => {
+    const { model: published } = await ctx.store.publishedModel(appKey);
+    const bad = (path: string, message: string) =>
+      new DougongError('VALIDATION_FAILED', 'The flow is invalid.', [{ path, message }]);
+    if (!input || typeof input !== 'object' || Array.isArray(input)) throw bad('/flow', 'must be a flow');
+    const candidate = input as Flow;
+    if (candidate.key !== key && candidate.id !== key)
+      throw bad('/flow/key', `must name the flow in the URL ("${key.slice(0, 64)}")`);
+    const others = (published.document.flows ?? []).filter(
+      (f) => f.id !== candidate.id && f.key !== candidate.key,
+    );
+    const doc = { ...published.document, flows: [...others, candidate] };
+    const at = `/flows/${others.length}`;
+    const validation = validateAppDocument(doc);
+    const issues = validation.ok ? checkFlows(validation.document) : validation.issues;
+    if (issues.length > 0)
+      throw new DougongError(
+        'VALIDATION_FAILED',
+        'The flow is invalid.',
+        issues.map((i) =>
+          i.path === at || i.path.startsWith(`${at}/`)
+            ? { ...i, path: `/flow${i.path.slice(at.length)}` }
+            : i,
+        ),
+      );
+    const model: AppModel = appModel(doc);
+    return { flow: doc.flows[others.length]!, model };
+  };
+
+  // Test mode: the path and outputs, effects captured instead of performed. The flow is the published
+  // one, or the definition in `flow`; the record a real one (`recordId`) or sample values (`record`).
   app.post(`${base}/:flow/test`, async (request: P<{ flow: string }>) => {
     admin(request);
-    const { flow, model } = await flowOf(request.params.app, request.params.flow);
+    const body = request.body ?? {};
+    const { flow, model } =
+      body.flow === undefined
+        ? await flowOf(request.params.app, request.params.flow)
+        : await draftFlowOf(request.params.app, request.params.flow, body.flow);
     const repo = await repositoryFor(ctx, request.params.app);
-    const recordId = request.body?.recordId;
+    const recordId = body.recordId;
     let record: Record<string, unknown> | null = null;
     const entityId = triggerEntityOf(model.document, flow);
     if (recordId !== undefined) {
@@ -179,10 +220,18 @@ export function registerFlowRoutes(
       if (!entity || typeof recordId !== 'string')
         throw new DougongError('VALIDATION_FAILED', 'This flow does not take a record.');
       record = await repo.get(entity, recordId);
+    } else if (body.record !== undefined) {
+      const sample = body.record;
+      if (!sample || typeof sample !== 'object' || Array.isArray(sample) || Object.keys(sample).length > 500)
+        throw new DougongError('VALIDATION_FAILED', undefined, [
+          { path: '/record', message: 'must be an object of field values' },
+        ]);
+      // A sample has no row: steps that address the trigger record see the nil id (and are captured).
+      record = { id: '00000000-0000-0000-0000-000000000000', ...(sample as Record<string, unknown>) };
     }
     return simulateFlow(flow, model, repo, {
       record,
-      trigger: request.body?.trigger ?? { kind: 'test', ...(record ? { entity: entityId } : {}) },
+      trigger: body.trigger ?? { kind: 'test', ...(record ? { entity: entityId } : {}) },
       now: ctx.now(),
     });
   });
@@ -282,13 +331,28 @@ export function registerFlowRoutes(
     clicks.hit(request.ip, ctx.now().getTime());
     const link = runtime.links?.verify(request.params['*']);
     if (!link) throw new DougongError('NOT_FOUND', 'No such link.');
-    if (await recordLinkClick(ctx.database.db, ctx.store, link)) worker.poke();
+    if (await recordLinkClick(ctx.database.db, ctx.store, link, ctx.now())) worker.poke();
     return reply
       .code(302)
       .header('location', link.url)
       .header('cache-control', 'no-store')
       .header('referrer-policy', 'no-referrer')
       .send();
+  });
+
+  // Open-tracking pixels: a signed token names the mail's run and record; an open becomes the record's
+  // `emailOpened` event. A 1×1 GIF, never cached; a token that does not verify is a 404 and writes nothing.
+  app.get('/api/public/o/*', async (request: FastifyRequest<{ Params: { '*': string } }>, reply) => {
+    clicks.hit(request.ip, ctx.now().getTime());
+    const open = runtime.links?.verifyOpen(request.params['*']);
+    if (!open) throw new DougongError('NOT_FOUND', 'No such image.');
+    if (await recordEmailOpen(ctx.database.db, ctx.store, open, ctx.now())) worker.poke();
+    return reply
+      .code(200)
+      .header('content-type', 'image/gif')
+      .header('cache-control', 'no-store')
+      .header('referrer-policy', 'no-referrer')
+      .send(PIXEL);
   });
 
   const server = { runtime, worker };

@@ -1,7 +1,8 @@
 import type { Actor, RecordGate, RecordRepository } from '@dougong/db';
 import { DougongError, type EntityModel, type Field, type Locale, labelFor } from '@dougong/schema';
 import { csvLine, neutralise } from '../exports/export-cells.js';
-import { cellValue, matchKey } from './import-cells.js';
+import { cellValue } from './import-cells.js';
+import { type ImportMatcher, importMatcher } from './import-match.js';
 
 /** Why one row was not imported (row 1 is the header). */
 export interface RejectedRow {
@@ -72,10 +73,73 @@ export function resolveMapping(
   });
 }
 
+/** A data row turned into a record payload, with the cells that could not be read. */
+export function rowPayload(
+  cells: string[],
+  columns: ReadonlyArray<{ column: number; field: Field }>,
+): { payload: Record<string, unknown>; reasons: RejectedRow['reasons'] } {
+  const payload: Record<string, unknown> = {};
+  const reasons: RejectedRow['reasons'] = [];
+  for (const { column, field } of columns) {
+    const text = cells[column] ?? '';
+    if (text.trim() === '') continue;
+    const parsed = cellValue(field, text);
+    if (parsed.ok) payload[field.key] = parsed.value;
+    else reasons.push({ path: `/${field.key}`, message: parsed.message });
+  }
+  return { payload, reasons };
+}
+
+/** True for a row with no cell filled (ignored by imports). */
+export const isEmptyRow = (cells: string[]) => cells.every((c) => c.trim() === '');
+
 /**
- * Imports data rows (after the header) one by one through the normal create / update path, each in its
- * own transaction, so a bad row is reported and the others still go in. Duplicates by `matchOn` — within
- * the file and against readable records — are skipped, or update the existing record with `update`.
+ * Called after each data row an import handles, with the report so far; `'stop'` ends the import there
+ * (the report then covers the rows handled).
+ */
+export type ImportProgressHook = (report: ImportReport) => Promise<'stop' | undefined> | 'stop' | undefined;
+
+/** Data rows an import writes per transaction by default (see {@link ImportOptions}). */
+export const IMPORT_BATCH_ROWS = 1000;
+
+/** How an import writes. */
+export interface ImportOptions {
+  /**
+   * Data rows per batch (default {@link IMPORT_BATCH_ROWS}); 1 writes row by row, each row in its own
+   * transaction. The report and the records are the same either way.
+   */
+  batchSize?: number;
+}
+
+/** The state an import carries from row to row. */
+interface ImportState {
+  readonly report: ImportReport;
+  /** Keys of rows handled (created, updated or skipped as existing): later rows with them are skipped. */
+  readonly seen: Set<string>;
+}
+
+interface ImportContext {
+  repo: RecordRepository;
+  model: EntityModel;
+  plan: ImportPlan;
+  columns: ReadonlyArray<{ column: number; field: Field }>;
+  actor: Actor;
+  gate: RecordGate;
+  matcher: ImportMatcher | undefined;
+}
+
+/**
+ * Imports data rows (after the header). Duplicates by `matchOn` (a field or a duplicate rule, see
+ * {@link importMatcher}) — within the file and against readable records — are skipped, or update the
+ * existing record with `update`. A bad row is reported and the others still go in.
+ *
+ * By default rows are written in batches: each batch's rows are read and checked (validator, form rules)
+ * in memory, its duplicates of existing records are looked up with one query, and its new records are
+ * created with one multi-row write in one transaction (history, duplicate keys and flow events as single
+ * creates write them). A batch the database refuses (a unique value, a missing reference, a blocking
+ * duplicate rule) is written again row by row, so the good rows still go in and the bad one is reported
+ * with the reason a single create gives. Updates (`dedupe=update`) are written one by one, in row order.
+ * With `batchSize: 1` every row goes through the normal create / update path in its own transaction.
  */
 export async function runImport(
   repo: RecordRepository,
@@ -85,52 +149,172 @@ export async function runImport(
   columns: Array<{ column: number; field: Field }>,
   actor: Actor,
   gate: RecordGate,
+  progress?: ImportProgressHook,
+  options: ImportOptions = {},
 ): Promise<ImportReport> {
-  const report: ImportReport = { total: 0, created: 0, updated: 0, skipped: 0, rejected: [] };
-  const match =
-    plan.matchOn === undefined ? undefined : columns.find((c) => c.field.key === plan.matchOn)?.field;
-  const seen = new Set<string>();
-  for (let i = 1; i < rows.length; i += 1) {
-    const cells = rows[i]!;
-    if (cells.every((c) => c.trim() === '')) continue;
+  const state: ImportState = {
+    report: { total: 0, created: 0, updated: 0, skipped: 0, rejected: [] },
+    seen: new Set<string>(),
+  };
+  const ctx: ImportContext = {
+    repo,
+    model,
+    plan,
+    columns,
+    actor,
+    gate,
+    matcher: importMatcher(repo, model, plan.matchOn, columns, gate),
+  };
+  const size = Math.max(1, Math.floor(options.batchSize ?? IMPORT_BATCH_ROWS));
+  for (let i = 1; i < rows.length; i += size) {
+    if (i > 1 && progress && (await progress(state.report)) === 'stop') break;
+    const batch = rows.slice(i, i + size).map((cells, n) => ({ cells, row: i + n + 1 }));
+    if (size === 1) await importRows(ctx, state, batch);
+    else await importBatch(ctx, state, batch);
+  }
+  return state.report;
+}
+
+/** Rows one by one, each through the normal create / update path in its own transaction. */
+async function importRows(
+  ctx: ImportContext,
+  state: ImportState,
+  rows: ReadonlyArray<{ cells: string[]; row: number }>,
+): Promise<void> {
+  const { report, seen } = state;
+  const { repo, model, matcher } = ctx;
+  for (const { cells, row } of rows) {
+    if (isEmptyRow(cells)) continue;
     report.total += 1;
-    const row = i + 1;
-    const payload: Record<string, unknown> = {};
-    const reasons: RejectedRow['reasons'] = [];
-    for (const { column, field } of columns) {
-      const text = cells[column] ?? '';
-      if (text.trim() === '') continue;
-      const parsed = cellValue(field, text);
-      if (parsed.ok) payload[field.key] = parsed.value;
-      else reasons.push({ path: `/${field.key}`, message: parsed.message });
-    }
+    const { payload, reasons } = rowPayload(cells, ctx.columns);
     if (reasons.length > 0) {
       report.rejected.push({ row, reasons });
       continue;
     }
-    const key = match && payload[match.key] !== undefined ? matchKey(match, payload[match.key]) : '';
+    const key = matcher ? matcher.key(payload) : '';
     try {
       if (key !== '' && seen.has(key)) {
         report.skipped += 1;
         continue;
       }
-      const existing = match && key !== '' ? await repo.findMatch(model, match, key, gate) : null;
-      if (existing && plan.dedupe === 'skip') report.skipped += 1;
+      const existing = matcher && key !== '' ? await matcher.find(payload) : null;
+      if (existing && ctx.plan.dedupe === 'skip') report.skipped += 1;
       else if (existing) {
-        await repo.update(model, existing.id, payload, actor, existing.version, gate);
+        await repo.update(model, existing.id, payload, ctx.actor, existing.version, ctx.gate);
         report.updated += 1;
       } else {
-        await repo.create(model, payload, actor, gate);
+        await repo.create(model, payload, ctx.actor, ctx.gate);
         report.created += 1;
       }
       if (key !== '') seen.add(key);
     } catch (error) {
-      if (!(error instanceof DougongError)) throw error;
-      const details = error.details.length > 0 ? error.details : [{ path: '', message: error.message }];
-      report.rejected.push({ row, reasons: details.map((d) => ({ path: d.path, message: d.message })) });
+      reject(report, row, error);
     }
   }
-  return report;
+}
+
+/**
+ * One batch with the outcome of {@link importRows}: rows are decided in order in memory (skips, checked
+ * creates, updates); the creates since the last update go in with one write, and when the database
+ * refuses that write, those rows are done again one by one from the state before them.
+ */
+async function importBatch(
+  ctx: ImportContext,
+  state: ImportState,
+  rows: ReadonlyArray<{ cells: string[]; row: number }>,
+): Promise<void> {
+  const { report, seen } = state;
+  const { repo, model, matcher } = ctx;
+  const parsed = rows.flatMap(({ cells, row }) => {
+    if (isEmptyRow(cells)) return [];
+    const { payload, reasons } = rowPayload(cells, ctx.columns);
+    return [
+      { cells, row, payload, reasons, key: reasons.length === 0 && matcher ? matcher.key(payload) : '' },
+    ];
+  });
+  const lookup = parsed.filter((p) => p.key !== '' && !seen.has(p.key)).map((p) => p.key);
+  const existing = matcher && lookup.length > 0 ? await matcher.findAll(lookup) : new Map<string, never>();
+  // The creates not written yet, and the state to restore before redoing rows `from…` one by one
+  // (the counts then, and the keys marked seen since).
+  let creates: Array<Record<string, unknown>> = [];
+  let from = mark(report, 0);
+  const see = (key: string) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    from.added.push(key);
+  };
+  const flush = async (next: number) => {
+    if (creates.length > 0) {
+      try {
+        await repo.createMany(
+          model,
+          creates.map((payload) => ({ payload, actor: ctx.actor })),
+        );
+      } catch {
+        // The database refused the batch (a unique value, a reference, a blocking duplicate rule):
+        // single writes name the row and let the others in.
+        restore(state, from);
+        await importRows(ctx, state, parsed.slice(from.index, next));
+      }
+    }
+    creates = [];
+    from = mark(report, next);
+  };
+  for (const [index, { row, payload, reasons, key }] of parsed.entries()) {
+    const match = reasons.length === 0 && key !== '' && !seen.has(key) ? existing.get(key) : undefined;
+    if (match && ctx.plan.dedupe === 'update') await flush(index);
+    report.total += 1;
+    if (reasons.length > 0) report.rejected.push({ row, reasons });
+    else if (key !== '' && seen.has(key)) report.skipped += 1;
+    else if (match && ctx.plan.dedupe === 'skip') {
+      report.skipped += 1;
+      see(key);
+    } else if (match) {
+      try {
+        await repo.update(model, match.id, payload, ctx.actor, match.version, ctx.gate);
+        report.updated += 1;
+        seen.add(key);
+      } catch (error) {
+        reject(report, row, error);
+      }
+      from = mark(report, index + 1);
+    } else {
+      try {
+        repo.checkCreate(model, payload, ctx.actor, ctx.gate);
+        creates.push(payload);
+        report.created += 1;
+        if (key !== '') see(key);
+      } catch (error) {
+        reject(report, row, error);
+      }
+    }
+  }
+  await flush(parsed.length);
+}
+
+function reject(report: ImportReport, row: number, error: unknown): void {
+  if (!(error instanceof DougongError)) throw error;
+  const details = error.details.length > 0 ? error.details : [{ path: '', message: error.message }];
+  report.rejected.push({ row, reasons: details.map((d) => ({ path: d.path, message: d.message })) });
+}
+
+/** Where a redo would start: the row index, the counts then, and the keys marked seen after it. */
+interface Mark {
+  index: number;
+  counts: Omit<ImportReport, 'rejected'> & { rejected: number };
+  added: string[];
+}
+
+function mark(report: ImportReport, index: number): Mark {
+  const { total, created, updated, skipped, rejected } = report;
+  return { index, counts: { total, created, updated, skipped, rejected: rejected.length }, added: [] };
+}
+
+function restore(state: ImportState, from: Mark): void {
+  const { rejected, ...counts } = from.counts;
+  Object.assign(state.report, counts);
+  state.report.rejected.length = rejected;
+  for (const key of from.added) state.seen.delete(key);
 }
 
 /** The rejected rows as CSV (UTF-8 with BOM): the file's header plus a reasons column, cells neutralised. */

@@ -125,6 +125,70 @@ export function buildOpenApi(apps: AppModel[], version: string): Json {
         responses: { 200: { description: 'Versions' } },
       },
     },
+    '/api/apps/{app}/versions/{version}': {
+      get: {
+        summary: 'One published version with its document',
+        parameters: [pathParam('app'), pathParam('version')],
+        responses: { 200: { description: 'Version' }, ...errorResponses([404]) },
+      },
+    },
+    '/api/apps/{app}/versions/{version}/rollback': {
+      post: {
+        summary: 'Republish an earlier version as version + 1 (dryRun=true: plan only)',
+        parameters: [pathParam('app'), pathParam('version'), queryParam('dryRun', 'boolean')],
+        responses: { 200: { description: 'Rolled back or planned' }, ...errorResponses([404, 409, 422]) },
+      },
+    },
+    '/api/apps/{app}/diff': {
+      get: {
+        summary: 'Structured diff of two documents (version numbers, "published" or "draft")',
+        parameters: [pathParam('app'), queryParam('from', 'string'), queryParam('to', 'string')],
+        responses: { 200: { description: 'Diff' }, ...errorResponses([400, 404]) },
+      },
+    },
+    '/api/apps/{app}/export': {
+      get: {
+        summary: 'Export the app as one JSON document',
+        parameters: [pathParam('app'), queryParam('version', 'string')],
+        responses: { 200: { description: 'Exported app' }, ...errorResponses([404]) },
+      },
+    },
+    '/api/apps/import': {
+      post: {
+        summary: 'Import an exported app (optionally under a new key); dryRun=true: plan only',
+        parameters: [queryParam('dryRun', 'boolean')],
+        responses: {
+          200: { description: 'Imported or planned' },
+          201: { description: 'Created' },
+          ...errorResponses([400, 409, 422]),
+        },
+      },
+    },
+    '/api/templates': {
+      get: {
+        summary: 'Bundled templates and the apps installed from them',
+        responses: { 200: { description: 'Templates' } },
+      },
+    },
+    '/api/templates/{id}/install': {
+      post: {
+        summary: 'Install a template as a new app (dryRun=true: plan only)',
+        parameters: [pathParam('id')],
+        responses: {
+          200: { description: 'Dry run' },
+          201: { description: 'Installed' },
+          ...errorResponses([404, 409]),
+        },
+      },
+    },
+    '/api/templates/{id}/upgrade': {
+      post: {
+        summary:
+          'Upgrade an app to the bundled template version, keeping customer changes (dryRun=true: report only)',
+        parameters: [pathParam('id')],
+        responses: { 200: { description: 'Upgraded' }, ...errorResponses([404, 409, 422]) },
+      },
+    },
   };
   for (const app of apps) {
     for (const entity of app.entitiesById.values()) {
@@ -205,6 +269,40 @@ export function buildOpenApi(apps: AppModel[], version: string): Json {
         parameters: [pathParam('id')],
         get: { tags: [tag], summary: 'Audit history', responses: { 200: { description: 'History' } } },
       };
+      paths[`${base}/{id}/related`] = {
+        parameters: [pathParam('id')],
+        get: {
+          tags: [tag],
+          summary: 'Related records: counts and a first page per related list',
+          responses: { 200: { description: 'Related lists' }, ...errorResponses([404]) },
+        },
+      };
+      paths[`${base}/{id}/merge-preview`] = {
+        parameters: [
+          pathParam('id'),
+          { name: 'with', in: 'query', required: true, schema: { type: 'string' } },
+        ],
+        get: {
+          tags: [tag],
+          summary: 'Field-by-field preview of merging another record into this one',
+          responses: { 200: { description: 'Preview' }, ...errorResponses([400, 404]) },
+        },
+      };
+      paths[`${base}/{id}/merge`] = {
+        parameters: [pathParam('id')],
+        post: {
+          tags: [tag],
+          summary: 'Merge another record into this one (body: with, version, otherVersion, values)',
+          responses: { 200: { description: 'Merged' }, ...errorResponses([400, 403, 404, 409, 422]) },
+        },
+      };
+      paths[`${base.replace(/\/records$/, '')}/duplicates`] = {
+        get: {
+          tags: [tag],
+          summary: 'Suspected duplicates (status=open|merged|dismissed)',
+          responses: { 200: { description: 'A page of duplicate links' }, ...errorResponses([400, 404]) },
+        },
+      };
     }
   }
   return { openapi: '3.1.0', info: { title: 'Dougong API', version }, paths, components: { schemas } };
@@ -212,4 +310,8 @@ export function buildOpenApi(apps: AppModel[], version: string): Json {
 
 function pathParam(name: string): Json {
   return { name, in: 'path', required: true, schema: { type: 'string' } };
+}
+
+function queryParam(name: string, type: 'string' | 'boolean'): Json {
+  return { name, in: 'query', required: false, schema: { type } };
 }

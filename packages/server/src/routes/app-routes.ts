@@ -1,32 +1,8 @@
-import { DougongError } from '@dougong/schema';
 import type { FastifyInstance } from 'fastify';
 import { principalOf, requireAppAccess, requireRight } from '../auth/auth-hooks.js';
 import type { ServerContext } from '../http/request-context.js';
-
-const APP_KEY = /^[a-z][a-z0-9_]{1,30}$/;
-
-function appKey(key: string): string {
-  if (!APP_KEY.test(key)) throw new DougongError('NOT_FOUND', 'No such app.');
-  return key;
-}
-
-function revisionFrom(header: string | string[] | undefined, bodyRevision: unknown): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value !== undefined) {
-    const match = /^\s*(?:W\/)?"?(\d{1,9})"?\s*$/.exec(value);
-    if (!match)
-      throw new DougongError('BAD_REQUEST', undefined, [
-        { path: '/headers/if-match', message: 'must be a draft revision such as "3"' },
-      ]);
-    return Number(match[1]);
-  }
-  if (bodyRevision === undefined) return undefined;
-  if (!Number.isSafeInteger(bodyRevision))
-    throw new DougongError('BAD_REQUEST', undefined, [
-      { path: '/expectedRevision', message: 'must be an integer' },
-    ]);
-  return bodyRevision as number;
-}
+import { registerHistoryRoutes } from './app-history-routes.js';
+import { appKey, revisionFrom } from './app-params.js';
 
 /**
  * Metadata API: apps, drafts, plan (dry run), publish and versions. Part of the public contract.
@@ -74,12 +50,29 @@ export function registerAppRoutes(app: FastifyInstance, ctx: ServerContext): voi
     },
   );
 
-  app.post<{ Params: { app: string } }>('/api/apps/:app/plan', async (request) => {
-    requireRight(request, 'editMetadata');
-    return ctx.store.plan(appKey(request.params.app));
-  });
+  app.post<{ Params: { app: string }; Body: { acknowledgeTypeChanges?: boolean } | undefined }>(
+    '/api/apps/:app/plan',
+    {
+      schema: {
+        body: {
+          type: ['object', 'null'],
+          additionalProperties: false,
+          properties: { acknowledgeTypeChanges: { type: 'boolean' } },
+        },
+      },
+    },
+    async (request) => {
+      requireRight(request, 'editMetadata');
+      return ctx.store.plan(appKey(request.params.app), {
+        ...(request.body?.acknowledgeTypeChanges ? { acknowledgeTypeChanges: true } : {}),
+      });
+    },
+  );
 
-  app.post<{ Params: { app: string }; Body: { summary?: string; expectedRevision?: number } | undefined }>(
+  app.post<{
+    Params: { app: string };
+    Body: { summary?: string; expectedRevision?: number; acknowledgeTypeChanges?: boolean } | undefined;
+  }>(
     '/api/apps/:app/publish',
     {
       schema: {
@@ -89,6 +82,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: ServerContext): voi
           properties: {
             summary: { type: 'string', maxLength: 2000 },
             expectedRevision: { type: 'integer', minimum: 0 },
+            acknowledgeTypeChanges: { type: 'boolean' },
           },
         },
       },
@@ -101,6 +95,7 @@ export function registerAppRoutes(app: FastifyInstance, ctx: ServerContext): voi
         now: ctx.now(),
         ...(request.body?.summary ? { summary: request.body.summary } : {}),
         ...(expected !== undefined ? { expectedRevision: expected } : {}),
+        ...(request.body?.acknowledgeTypeChanges ? { acknowledgeTypeChanges: true } : {}),
       });
       await ctx.identity.audit('app.published', {
         actorId: actor.userId,
@@ -116,4 +111,6 @@ export function registerAppRoutes(app: FastifyInstance, ctx: ServerContext): voi
     requireRight(request, 'editMetadata');
     return { items: await ctx.store.versions(appKey(request.params.app)) };
   });
+
+  registerHistoryRoutes(app, ctx);
 }

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AppStore, IdentityStore, migrateSystem } from '@dougong/db';
 import { createTestDatabase, type TestDatabase } from '@dougong/db/testing';
@@ -7,7 +9,6 @@ import { salesApp } from '@dougong/template-sales';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 
-const WEB_ROOT = fileURLToPath(new URL('../../../dist', import.meta.url));
 const ARTIFACTS = fileURLToPath(new URL('../../../../../artifacts/e2e', import.meta.url));
 
 /** The admin's password in browser tests. */
@@ -46,7 +47,8 @@ export interface E2eFixture {
   baseUrl: string;
   browser: Browser;
   newPage(width?: number, height?: number): Promise<Page>;
-  signIn(page: Page): Promise<void>;
+  /** Signs in as the admin, or as the given user. */
+  signIn(page: Page, user?: { username: string; password: string }): Promise<void>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -54,14 +56,20 @@ export interface E2eFixture {
 /** Builds the web app from the current sources (about a second), then starts the server and the browser. */
 export async function startE2e(): Promise<E2eFixture> {
   const { build } = await import('vite');
-  await build({ root: fileURLToPath(new URL('../../..', import.meta.url)), logLevel: 'warn' });
+  // Each run builds into its own directory: runs side by side never serve each other's half-written files.
+  const webRoot = mkdtempSync(join(tmpdir(), 'dougong-web-'));
+  await build({
+    root: fileURLToPath(new URL('../../..', import.meta.url)),
+    logLevel: 'warn',
+    build: { outDir: webRoot, emptyOutDir: true },
+  });
   const database = await createTestDatabase();
   await migrateSystem(database.db);
   await new IdentityStore(database.db).ensureFirstAdmin(await hashPassword(E2E_PASSWORD));
   const store = new AppStore(database.db);
   await store.saveDraft('sales', salesApp(), { actor: null });
   await store.publish('sales', { actor: null });
-  const server = await buildServer({ database, webRoot: WEB_ROOT, metadataPollMs: 0 });
+  const server = await buildServer({ database, webRoot, metadataPollMs: 0 });
   const baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_FLAGS });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -74,10 +82,10 @@ export async function startE2e(): Promise<E2eFixture> {
       const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
       return context.newPage();
     },
-    async signIn(page) {
+    async signIn(page, user = { username: 'admin', password: E2E_PASSWORD }) {
       await page.goto(`${baseUrl}/login`);
-      await page.getByLabel(/用户名|User name/).fill('admin');
-      await page.getByLabel(/密码|Password/).fill(E2E_PASSWORD);
+      await page.getByLabel(/用户名|User name/).fill(user.username);
+      await page.getByLabel(/密码|Password/).fill(user.password);
       await page.getByRole('button', { name: /登录|Sign in/ }).click();
       await page.getByTestId('locale-switch').waitFor();
     },
@@ -88,6 +96,7 @@ export async function startE2e(): Promise<E2eFixture> {
       await browser.close();
       await server.close();
       await database.close();
+      rmSync(webRoot, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,87 @@
+import { type AppModel, DougongError, duplicateKey, type EntityModel } from '@dougong/schema';
+import { sql } from 'kysely';
+import { storedKey } from './duplicate-index.js';
+import type { Db } from './record-reader.js';
+
+/**
+ * {@link indexDuplicates} for many new records of one entity at once, with the same outcome as
+ * creating them one by one in the given order: their match keys are stored, each is linked to the
+ * live records (already stored, or earlier in the list) that share a key (at most 50 per rule), a
+ * `block` rule refuses the batch (409 naming the record and the rule's first field). The same advisory
+ * locks as single writes serialise concurrent writers of a key.
+ */
+export async function indexDuplicatesBulk(
+  trx: Db,
+  app: AppModel,
+  model: EntityModel,
+  records: ReadonlyArray<{ id: string; values: Readonly<Record<string, unknown>>; now: Date }>,
+): Promise<void> {
+  const rules = model.entity.duplicateRules ?? [];
+  if (rules.length === 0 || records.length === 0) return;
+  const appKey = app.document.key;
+  const entityId = model.entity.id;
+  const keys = records.flatMap((record, ord) =>
+    rules.flatMap((rule, ruleOrd) => {
+      const key = duplicateKey(model, rule, record.values);
+      return key === null
+        ? []
+        : [
+            {
+              record_id: record.id,
+              rule_id: rule.id,
+              key: storedKey(key),
+              ord,
+              rule_ord: ruleOrd,
+              at: record.now.toISOString(),
+            },
+          ];
+    }),
+  );
+  if (keys.length === 0) return;
+  const locks = [...new Set(keys.map((k) => `${appKey}/${entityId}/${k.rule_id}/${k.key}`))].sort();
+  await sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+    from (select k from jsonb_array_elements_text(cast(${JSON.stringify(locks)} as jsonb)) as k order by k) l`.execute(
+    trx,
+  );
+  // The batch is parsed once per statement (a materialised CTE); positions of its records by id.
+  const ords = Object.fromEntries(records.map((r, i) => [r.id, i]));
+  const batch = sql`with n as materialized (select * from jsonb_to_recordset(cast(${JSON.stringify(keys)} as jsonb))
+      as x(record_id uuid, rule_id text, key text, ord integer, rule_ord integer, at timestamptz)),
+    o as materialized (select cast(${JSON.stringify(ords)} as jsonb) as ords)`;
+  await sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
+    ${batch} select ${appKey}, ${entityId}, record_id, rule_id, key from n`.execute(trx);
+  // Pairs of a new key `n` and a live record sharing it: not `n`'s record itself, and not one created
+  // after it in this batch. A join, so the lookup is one hash join however large the batch.
+  const pairs = sql`${batch}, pairs as (
+      select n.record_id, n.rule_id, n.ord, n.rule_ord, n.at, k.record_id as other,
+        row_number() over (partition by n.record_id, n.rule_id order by k.record_id) as rank
+      from n join dougong.record_match_keys k
+        on k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = n.rule_id and k.key = n.key
+          and k.record_id <> n.record_id
+      join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
+      where coalesce(cast((select ords from o) ->> cast(k.record_id as text) as integer), -1) < n.ord)`;
+  const blocking = rules.filter((r) => r.onDuplicate === 'block').map((r) => r.id);
+  if (blocking.length > 0) {
+    const { rows } = await sql<{ ord: number; rule_id: string }>`${pairs} select ord, rule_id from pairs
+      where rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(blocking)} as jsonb)))
+      order by ord limit 1`.execute(trx);
+    if (rows[0]) {
+      const rule = rules.find((r) => r.id === rows[0]!.rule_id)!;
+      const field = model.fieldsById.get(rule.fields[0]!);
+      throw new DougongError('UNIQUE_VIOLATION', undefined, [
+        {
+          path: `/${rows[0].ord}${field ? `/${field.key}` : ''}`,
+          message: `matches an existing record (duplicate rule "${rule.id}")`,
+        },
+      ]);
+    }
+  }
+  const linking = rules.filter((r) => r.onDuplicate !== 'block').map((r) => r.id);
+  if (linking.length === 0) return;
+  // At most 50 links per record and rule, as a single write makes.
+  await sql`insert into dougong.duplicate_links (app_key, entity_id, record_id, duplicate_of, rule_id, created_at)
+    ${pairs} select ${appKey}, ${entityId}, record_id, other, rule_id, at from pairs
+    where rank <= 50 and rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(linking)} as jsonb)))
+    order by ord, rule_ord
+    on conflict do nothing`.execute(trx);
+}

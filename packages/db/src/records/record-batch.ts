@@ -1,0 +1,104 @@
+import {
+  DougongError,
+  type DuplicateRule,
+  type EntityModel,
+  type Field,
+  validateRecordInput,
+} from '@dougong/schema';
+import { sql } from 'kysely';
+import { storedKey } from './duplicate-index.js';
+import { enforceFormRules } from './form-rule-check.js';
+import { RECORD_ALIAS as ALIAS, type RecordGate } from './record-gate.js';
+import type { RecordReader } from './record-reader.js';
+import type { Actor } from './record-writer.js';
+
+/** A matched record: what an import needs to skip or update it. */
+export interface MatchedRecord {
+  id: string;
+  version: number;
+}
+
+/**
+ * The checks a create runs before it touches the database — the create right, the record validator
+ * and the entity's form rules (stage-gate defaults, linkage, validation rules, stage gates) — with the
+ * same errors (`VALIDATION_FAILED` with JSON pointers, `UNPROCESSABLE`, `FORBIDDEN`). References,
+ * unique values and blocking duplicate rules are checked by the write itself.
+ *
+ * @example checkCreate(reader, lead, { name: '张伟' }, actor, gate) // throws DougongError on bad input
+ */
+export function checkCreate(
+  reader: RecordReader,
+  model: EntityModel,
+  payload: unknown,
+  actor: Actor,
+  gate: RecordGate,
+): void {
+  if (!gate.create) throw new DougongError('FORBIDDEN', `You may not create ${model.entity.key} records.`);
+  const now = actor.now ?? new Date();
+  const checked = validateRecordInput(model, payload, { mode: 'create', timeZone: reader.app.timeZone, now });
+  if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
+  enforceFormRules(reader.app, model, checked.record, actor, now);
+}
+
+/**
+ * {@link findMatch} for many keys with one query: for each normalised key, the first live record (by
+ * creation, then id) the gate lets the caller read whose `field` matches it.
+ *
+ * @example await findMatches(reader, lead, mobile, ['13800138000', '13900139000'], gate) // Map key → { id, version }
+ */
+export async function findMatches(
+  reader: RecordReader,
+  model: EntityModel,
+  field: Field,
+  keys: readonly string[],
+  gate: RecordGate,
+): Promise<Map<string, MatchedRecord>> {
+  const info = model.columnsByKey.get(field.key);
+  const wanted = [...new Set(keys.filter((k) => k !== ''))];
+  if (!info || wanted.length === 0) return new Map();
+  const column = sql`${sql.ref(`${ALIAS}.${info.column}`)}::text`;
+  const normalised =
+    field.type === 'phone'
+      ? sql`regexp_replace(regexp_replace(${column}, '[^0-9]', '', 'g'), '^(0086|86)(1[0-9]{10})$', '\\2')`
+      : sql`lower(btrim(${column}))`;
+  const { rows } = await sql<{ key: string; id: string; version: number }>`select distinct on (${normalised})
+      ${normalised} as key, ${sql.ref(`${ALIAS}.id`)} as id, ${sql.ref(`${ALIAS}.version`)} as version
+    from ${reader.table(model)} as ${sql.id(ALIAS)}
+    where ${sql.ref(`${ALIAS}.deleted_at`)} is null and ${gate.read}
+      and ${normalised} in (select jsonb_array_elements_text(cast(${JSON.stringify(wanted)} as jsonb)))
+    order by ${normalised}, ${sql.ref(`${ALIAS}.created_at`)}, ${sql.ref(`${ALIAS}.id`)}`.execute(reader.db);
+  return new Map(rows.map((r) => [String(r.key), { id: String(r.id), version: Number(r.version) }]));
+}
+
+/**
+ * {@link findRuleMatch} for many records' values with one query through the match-key index: for each
+ * rule key ({@link duplicateKey} of the values), the first readable live record sharing it.
+ *
+ * @example await findRuleMatches(reader, account, rule, ['上海华东机械'], gate) // Map rule key → { id, version }
+ */
+export async function findRuleMatches(
+  reader: RecordReader,
+  model: EntityModel,
+  rule: DuplicateRule,
+  keys: readonly string[],
+  gate: RecordGate,
+): Promise<Map<string, MatchedRecord>> {
+  const wanted = [...new Set(keys.filter((k) => k !== ''))];
+  if (wanted.length === 0) return new Map();
+  // The index stores a digest of long keys: look up by it, answer by the rule key.
+  const byStored = new Map(wanted.map((k) => [storedKey(k), k]));
+  const { rows } = await sql<{ key: string; id: string; version: number }>`select distinct on (k.key)
+      k.key as key, ${sql.ref(`${ALIAS}.id`)} as id, ${sql.ref(`${ALIAS}.version`)} as version
+    from dougong.record_match_keys k
+    join ${reader.table(model)} as ${sql.id(ALIAS)} on ${sql.ref(`${ALIAS}.id`)} = k.record_id
+    where k.app_key = ${reader.app.document.key} and k.entity_id = ${model.entity.id} and k.rule_id = ${rule.id}
+      and k.key in (select jsonb_array_elements_text(cast(${JSON.stringify([...byStored.keys()])} as jsonb)))
+      and ${sql.ref(`${ALIAS}.deleted_at`)} is null and ${gate.read}
+    order by k.key, ${sql.ref(`${ALIAS}.created_at`)}, ${sql.ref(`${ALIAS}.id`)}`.execute(reader.db);
+  const out = new Map<string, MatchedRecord>();
+  for (const r of rows) {
+    const key = byStored.get(String(r.key));
+    if (key !== undefined) out.set(key, { id: String(r.id), version: Number(r.version) });
+  }
+  return out;
+}
