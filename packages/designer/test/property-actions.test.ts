@@ -433,7 +433,8 @@ describe('every action, at random', () => {
     minLength: 5,
     maxLength: 25,
   });
-  const seed = process.env.FC_SEED ? Number(process.env.FC_SEED) : undefined;
+  // A fixed default seed keeps the coverage check below repeatable; FC_SEED explores other sequences.
+  const seed = Number(process.env.FC_SEED ?? 42);
   const seen = new Set<string>();
 
   // FC_RUNS raises the number of runs (the larger sales template is checked less often by default).
@@ -445,7 +446,7 @@ describe('every action, at random', () => {
     (_name, make, runs) => {
       fc.assert(
         fc.property(steps, (list) => run(make(), list, seen)),
-        { numRuns: Number(process.env.FC_RUNS ?? runs), ...(seed !== undefined ? { seed } : {}) },
+        { numRuns: Number(process.env.FC_RUNS ?? runs), seed },
       );
     },
   );
