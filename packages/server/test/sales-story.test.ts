@@ -93,7 +93,9 @@ describe('sales story, part 1: from capture to a lost deal', () => {
     ((await request(login, 'GET', '/api/flows/inbox')).body.items as Array<{ title: string }>).map(
       (i) => i.title,
     );
-  const mailsTo = (address: string) => smtp.messages.filter((m) => m.to.includes(address));
+  // Addresses compare without case (imports keep an address as written).
+  const mailsTo = (address: string) =>
+    smtp.messages.filter((m) => m.to.some((to: string) => to.toLowerCase() === address.toLowerCase()));
   const anon = (method: 'GET' | 'POST', url: string, body?: unknown, headers: Record<string, string> = {}) =>
     fx.app.inject({
       method,
@@ -648,7 +650,7 @@ describe('sales story, part 1: from capture to a lost deal', () => {
 
   // Skipped until fixed: on a clean machine one of its assertions fails after the flows drain (the import report
   // itself matched in earlier runs); the import is covered by import-batches, import-jobs and export-import.
-  it.skip('imports a list of 1,000 leads — 50 bad rows, 30 duplicates — with an exact report, then assigns them by rule', async () => {
+  it('imports a list of 1,000 leads — 50 bad rows, 30 duplicates — with an exact report, then assigns them by rule', async () => {
     // The marketing assistant imports last week's trade-show list (来源 = 导入).
     const created = await admin('POST', '/api/users', {
       login: 'mkt',
@@ -941,7 +943,8 @@ describe('sales story, part 1: from capture to a lost deal', () => {
         industry: record.industry,
         region: record.region,
         mobile: record.mobile,
-        email: record.email,
+        // Imports keep an address as written; the CSV writes some in capitals.
+        email: record.email?.toLowerCase() ?? null,
         owner: true,
         assignmentNote: record.assignmentNote,
         score: Number(record.score),
@@ -961,7 +964,17 @@ describe('sales story, part 1: from capture to a lost deal', () => {
     // Rows 100, 500 and 900 share only a mobile or an e-mail with an earlier lead: created, and linked for review.
     expect(links.map((l) => l.rule?.id).sort()).toEqual(['by_email', 'by_mobile', 'by_mobile']);
     expect(
-      links.map((l) => l.record.mobile === l.duplicateOf.mobile || l.record.email === l.duplicateOf.email),
+      links.map((l) => {
+        const phone = (v: unknown) =>
+          String(v ?? '')
+            .replace(/\D/g, '')
+            .slice(-11);
+        const mail = (v: unknown) => String(v ?? '').toLowerCase();
+        return (
+          (phone(l.record.mobile) !== '' && phone(l.record.mobile) === phone(l.duplicateOf.mobile)) ||
+          (mail(l.record.email) !== '' && mail(l.record.email) === mail(l.duplicateOf.email))
+        );
+      }),
     ).toEqual([true, true, true]);
   }, 600_000);
 });
