@@ -50,8 +50,78 @@ const NULL_PERFORMERS: ExternalPerformers = {
 const HEADER = ['姓名', '公司名称', '职位', '手机', '邮箱', '来源', '行业', '大区', '公司规模', '备注'];
 const SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '赵', '黄', '周', '吴'];
 const GIVEN = ['伟', '芳', '娜', '敏', '静', '磊', '洋', '勇', '艳', '杰', '涛', '明'];
-const BRANDS = ['华东', '宏达', '新锐', '恒信', '瑞丰', '金桥', '远航', '天成', '博源', '启明'];
-const TRADES = ['机械', '科技', '贸易', '电子', '物流', '医药', '建材', '软件'];
+// 20 cities × 30 names × 6 forms × 12 trades = 43,200 companies: a list of 100,000 leads names a
+// company about 2.3 times on average (several contacts of one company), as a real list does, rather
+// than every company a thousand times. Each repetition is a suspected duplicate the import links.
+const CITIES = [
+  '上海',
+  '杭州',
+  '苏州',
+  '南京',
+  '宁波',
+  '广州',
+  '深圳',
+  '东莞',
+  '佛山',
+  '北京',
+  '天津',
+  '济南',
+  '青岛',
+  '成都',
+  '重庆',
+  '武汉',
+  '长沙',
+  '西安',
+  '合肥',
+  '厦门',
+];
+const BRANDS = [
+  '华东',
+  '宏达',
+  '新锐',
+  '恒信',
+  '瑞丰',
+  '金桥',
+  '远航',
+  '天成',
+  '博源',
+  '启明',
+  '汇通',
+  '嘉禾',
+  '正泰',
+  '鼎盛',
+  '联创',
+  '东方',
+  '中科',
+  '锦程',
+  '永安',
+  '安信',
+  '润泽',
+  '晨光',
+  '海纳',
+  '华信',
+  '德昌',
+  '盛世',
+  '协力',
+  '凯越',
+  '星河',
+  '万达',
+];
+const FORMS = ['', '实业', '集团', '国际', '控股', '股份'];
+const TRADES = [
+  '机械',
+  '科技',
+  '贸易',
+  '电子',
+  '物流',
+  '医药',
+  '建材',
+  '软件',
+  '化工',
+  '食品',
+  '纺织',
+  '环保',
+];
 const TITLES = ['采购经理', '总经理', '技术总监', 'IT 主管', '行政主管', '销售总监'];
 const INDUSTRIES = ['制造业', '信息技术', '金融', '零售'];
 const REGIONS = ['华东', '华南', '华北', '西南'];
@@ -106,7 +176,7 @@ export function leadCsv(
     } else mobiles.push(mobile);
     const cells = [
       person,
-      `${pick(BRANDS)}${pick(TRADES)}有限公司`,
+      `${pick(CITIES)}${pick(BRANDS)}${pick(FORMS)}${pick(TRADES)}有限公司`,
       pick(TITLES),
       mobile,
       email,
@@ -263,22 +333,30 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
     )
       log(`${label} WARNING: the report or the queued events do not add up`);
 
-    // Flow drain: one worker process's runtime for a fixed time, then what is left.
+    // Flow drain: one worker process's runtime for a fixed time.
     const pending = () =>
       count(
         db,
         sql<{ n: number }>`select count(*)::int as n from dougong.flow_events where dispatched_at is null`,
       );
-    const steps = () => count(db, sql<{ n: number }>`select count(*)::int as n from dougong.flow_steps`);
-    const runs = () => count(db, sql<{ n: number }>`select count(*)::int as n from dougong.flow_runs`);
-    const runsOpen = () =>
+    const steps = () =>
       count(
         db,
-        sql<{ n: number }>`select count(*)::int as n from dougong.flow_runs where status = 'running'`,
+        sql<{ n: number }>`select count(*)::int as n from dougong.flow_steps where finished_at is not null`,
       );
     const pendingBefore = await pending();
     const stepsBefore = await steps();
-    const runsBefore = (await runs()) - (await runsOpen());
+    // Assignment and scoring run as flows on the queued events: count the imported leads they reached.
+    const column = (key: string) => sql.ref(`t.${lead.columnsByKey.get(key)!.column}`);
+    const table = sql.table(`${lead.schemaName}.${lead.tableName}`);
+    const reached = async () => {
+      const { rows } = await sql<{ assigned: number; scored: number }>`select
+          count(*) filter (where ${column('assignedAt')} is not null)::int as assigned,
+          count(*) filter (where ${column('score')} is not null)::int as scored
+        from ${table} as t`.execute(db);
+      return rows[0]!;
+    };
+    const before = await reached();
     const worker = new FlowWorker(
       new FlowRuntime({
         db,
@@ -297,18 +375,15 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
     const elapsed = (performance.now() - t0) / 1000;
     const pendingAfter = await pending();
     const stepsDone = (await steps()) - stepsBefore;
-    const dispatched = pendingBefore - pendingAfter;
-    const open = await runsOpen();
-    const finished = (await runs()) - open - runsBefore;
-    // Runs per dispatched event (a created lead starts assignment and scoring), to size what is left.
-    const perEvent = dispatched > 0 ? (finished + open) / dispatched : 0;
-    const runRate = finished / elapsed;
-    const left = pendingAfter * perEvent + open;
+    const after = await reached();
+    const assigned = after.assigned - before.assigned;
+    const scored = after.scored - before.scored;
+    const reach = Math.min(assigned, scored) / elapsed;
     log(
-      `${label} flow drain sample (one worker for ${elapsed.toFixed(0)} s, not a full drain): ${stepsDone.toLocaleString()} steps = ${(stepsDone / elapsed).toFixed(0)} steps/s,` +
-        ` ${finished.toLocaleString()} runs finished (${runRate.toFixed(1)} runs/s, ${perEvent.toFixed(2)} runs per event);` +
-        ` ${dispatched.toLocaleString()} of ${pendingBefore.toLocaleString()} events dispatched;` +
-        ` projected time to drain the rest at this rate: ${runRate > 0 ? `${(left / runRate / 60).toFixed(1)} min` : 'unknown (no run finished)'}`,
+      `${label} assignment and scoring (flows, one worker for ${elapsed.toFixed(0)} s, a sample): ${assigned.toLocaleString()} leads assigned = ${(assigned / elapsed).toFixed(0)} /s,` +
+        ` ${scored.toLocaleString()} scored = ${(scored / elapsed).toFixed(0)} /s; ${stepsDone.toLocaleString()} flow steps finished = ${(stepsDone / elapsed).toFixed(0)} steps/s;` +
+        ` ${(pendingBefore - pendingAfter).toLocaleString()} of ${pendingBefore.toLocaleString()} events dispatched;` +
+        ` import plus assignment and scoring of all ${report.created.toLocaleString()} new leads at these rates: ${reach > 0 ? `${((main.seconds + report.created / reach) / 60).toFixed(1)} min = ${(report.total / (main.seconds + report.created / reach)).toFixed(0)} rows/s` : 'unknown (none reached)'}`,
     );
   } finally {
     await database.close();

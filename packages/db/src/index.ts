@@ -115,6 +115,7 @@ export type { MatchedRecord } from './records/record-batch.js';
 export {
   type BulkCreateOptions,
   type BulkRecord,
+  CheckedCreate,
   RecordBulkWriter,
 } from './records/record-bulk-writer.js';
 export { gateFor, OPEN_GATE, RECORD_ALIAS, type RecordGate } from './records/record-gate.js';

@@ -3,7 +3,7 @@ import { fileMigration } from '../files/file-store.js';
 import { flowMigration } from '../flows/flow-migration.js';
 import { identityMigration } from '../identity/identity-migration.js';
 import { intakeMigration } from '../intake/intake-migration.js';
-import { duplicateMigration } from '../records/duplicate-index.js';
+import { duplicateMigration, matchKeyOrderMigration } from '../records/duplicate-index.js';
 import { templateMigration } from '../templates/template-base-store.js';
 import { savedViewMigration } from '../views/saved-view-store.js';
 import { workflowMigration } from '../workflow/workflow-migration.js';
@@ -26,6 +26,7 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
   '0007_intake': intakeMigration,
   '0008_record_workflow': workflowMigration,
   '0009_templates': templateMigration,
+  '0010_match_key_order': matchKeyOrderMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

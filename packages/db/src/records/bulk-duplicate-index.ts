@@ -51,15 +51,19 @@ export async function indexDuplicatesBulk(
   await sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
     ${batch} select ${appKey}, ${entityId}, record_id, rule_id, key from n`.execute(trx);
   // Pairs of a new key `n` and a live record sharing it: not `n`'s record itself, and not one created
-  // after it in this batch. A join, so the lookup is one hash join however large the batch.
+  // after it in this batch; the first 50 by record id. A lateral index lookup per new key, so the plan
+  // does not depend on statistics (a large import fills tables faster than they are analysed).
   const pairs = sql`${batch}, pairs as (
-      select n.record_id, n.rule_id, n.ord, n.rule_ord, n.at, k.record_id as other,
-        row_number() over (partition by n.record_id, n.rule_id order by k.record_id) as rank
-      from n join dougong.record_match_keys k
-        on k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = n.rule_id and k.key = n.key
+      select n.record_id, n.rule_id, n.ord, n.rule_ord, n.at, m.other
+      from n cross join lateral (
+        select k.record_id as other
+        from dougong.record_match_keys k
+        join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
+        where k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = n.rule_id and k.key = n.key
           and k.record_id <> n.record_id
-      join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
-      where coalesce(cast((select ords from o) ->> cast(k.record_id as text) as integer), -1) < n.ord)`;
+          and coalesce(cast((select ords from o) ->> cast(k.record_id as text) as integer), -1) < n.ord
+        order by k.record_id
+        limit 50) m)`;
   const blocking = rules.filter((r) => r.onDuplicate === 'block').map((r) => r.id);
   if (blocking.length > 0) {
     const { rows } = await sql<{ ord: number; rule_id: string }>`${pairs} select ord, rule_id from pairs
@@ -81,7 +85,7 @@ export async function indexDuplicatesBulk(
   // At most 50 links per record and rule, as a single write makes.
   await sql`insert into dougong.duplicate_links (app_key, entity_id, record_id, duplicate_of, rule_id, created_at)
     ${pairs} select ${appKey}, ${entityId}, record_id, other, rule_id, at from pairs
-    where rank <= 50 and rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(linking)} as jsonb)))
+    where rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(linking)} as jsonb)))
     order by ord, rule_ord
     on conflict do nothing`.execute(trx);
 }

@@ -54,6 +54,19 @@ export const duplicateMigration: Migration = {
   },
 };
 
+/**
+ * The match-key lookup index also orders by record id, so "the first 50 records sharing a key" reads 50
+ * index entries however many records share it (a company name shared by thousands of leads).
+ */
+export const matchKeyOrderMigration: Migration = {
+  async up(db: Kysely<unknown>) {
+    await sql`create index record_match_keys_key on dougong.record_match_keys (app_key, entity_id, rule_id, key, record_id)`.execute(
+      db,
+    );
+    await sql`drop index dougong.record_match_keys_lookup`.execute(db);
+  },
+};
+
 // Keys longer than this are stored as a digest, so the lookup index never meets an oversized entry.
 const MAX_KEY_LENGTH = 200;
 
@@ -107,7 +120,8 @@ export async function indexDuplicates(
     const matches = sql`select k.record_id from dougong.record_match_keys k
       join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
       where k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = ${rule.id} and k.key = ${key}
-        and k.record_id <> ${recordId}`;
+        and k.record_id <> ${recordId}
+      order by k.record_id`;
     if (rule.onDuplicate === 'block') {
       const { rows } = await sql`${matches} limit 1`.execute(trx);
       if (rows.length > 0) {

@@ -23,6 +23,7 @@ import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
 import { type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
+import { noteBulkWrite } from './table-statistics.js';
 
 /** One record of a bulk create: the API's create payload, who creates it and when (`actor.now`). */
 export interface BulkRecord {
@@ -46,6 +47,15 @@ export interface BulkCreateOptions {
    * batch commits together, so two records may refer to each other).
    */
   pending?: ReadonlySet<string>;
+}
+
+/**
+ * A create that passed {@link RecordBulkWriter.check}: validated, run through the form rules and
+ * sanitised. {@link RecordBulkWriter.create} writes it without checking it again.
+ */
+export class CheckedCreate {
+  /** @internal */
+  constructor(readonly prepared: Prepared) {}
 }
 
 interface Prepared {
@@ -89,24 +99,33 @@ export class RecordBulkWriter {
     this.reader = new RecordReader(db, app);
   }
 
-  /** Creates the records in one transaction; returns their ids in order. */
-  create(
+  /**
+   * Creates the records in one transaction; returns their ids in order. After the commit, the planner's
+   * statistics of the tables it grew are refreshed when they have grown a lot ({@link noteBulkWrite}).
+   */
+  async create(
     model: EntityModel,
-    records: readonly BulkRecord[],
+    records: ReadonlyArray<BulkRecord | CheckedCreate>,
     options: BulkCreateOptions = {},
   ): Promise<string[]> {
-    return this.db.transaction().execute((trx) => this.createIn(trx, model, records, options));
+    const ids = await this.db.transaction().execute((trx) => this.createIn(trx, model, records, options));
+    const tables = [`${model.schemaName}.${model.tableName}`];
+    if ((model.entity.duplicateRules ?? []).length > 0) tables.push('dougong.record_match_keys');
+    await noteBulkWrite(this.db, tables, ids.length);
+    return ids;
   }
 
   /** Like {@link create}, inside the caller's transaction (several entities in one commit). */
   async createIn(
     trx: Db,
     model: EntityModel,
-    records: readonly BulkRecord[],
+    records: ReadonlyArray<BulkRecord | CheckedCreate>,
     options: BulkCreateOptions = {},
   ): Promise<string[]> {
     if (records.length === 0) return [];
-    const prepared = records.map((record, i) => this.prepare(model, record, i));
+    const prepared = records.map((record, i) =>
+      record instanceof CheckedCreate ? record.prepared : this.prepare(model, record, i),
+    );
     await this.checkReferences(trx, model, prepared, options.pending);
     await this.complete(trx, model, prepared);
     for (const p of prepared) {
@@ -154,11 +173,24 @@ export class RecordBulkWriter {
     return prepared.map((p) => p.id);
   }
 
-  /** Validates one payload and computes its stored values, except auto-numbers (numbered per batch). */
-  private prepare(model: EntityModel, record: BulkRecord, index: number): Prepared {
+  /**
+   * The checks of one create before it touches the database (validator, form rules), with the errors a
+   * single create gives; the result is written by {@link create} without checking it again.
+   */
+  check(model: EntityModel, record: BulkRecord): CheckedCreate {
+    return new CheckedCreate(this.prepare(model, record));
+  }
+
+  /**
+   * Validates one payload and computes its stored values, except auto-numbers (numbered per batch).
+   * With an index, error paths start with it (`/17/mobile`).
+   */
+  private prepare(model: EntityModel, record: BulkRecord, index?: number): Prepared {
     const now = record.actor.now ?? new Date();
     const at = (issues: Array<{ path: string; message: string }>) =>
-      issues.map((i) => ({ ...i, path: `/${index}${i.path === '/' ? '' : i.path}` }));
+      index === undefined
+        ? issues
+        : issues.map((i) => ({ ...i, path: `/${index}${i.path === '/' ? '' : i.path}` }));
     const checked = validateRecordInput(model, record.payload, {
       mode: 'create',
       timeZone: this.app.timeZone,

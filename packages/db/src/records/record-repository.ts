@@ -12,8 +12,13 @@ import {
   dismissDuplicate,
   listDuplicates,
 } from './duplicate-links.js';
-import { checkCreate, findMatches, findRuleMatches, type MatchedRecord } from './record-batch.js';
-import { type BulkCreateOptions, type BulkRecord, RecordBulkWriter } from './record-bulk-writer.js';
+import { findMatches, findRuleMatches, type MatchedRecord } from './record-batch.js';
+import {
+  type BulkCreateOptions,
+  type BulkRecord,
+  type CheckedCreate,
+  RecordBulkWriter,
+} from './record-bulk-writer.js';
 import { type PreparedExport, prepareExport } from './record-exporter.js';
 import { OPEN_GATE, type RecordGate } from './record-gate.js';
 import { findMatch, findRuleMatch } from './record-matcher.js';
@@ -36,6 +41,7 @@ export class RecordRepository {
   private readonly reader: RecordReader;
   private readonly writer: RecordWriter;
   private readonly merger: RecordMerger;
+  private readonly bulk: RecordBulkWriter;
 
   constructor(
     db: Db,
@@ -44,6 +50,7 @@ export class RecordRepository {
     this.reader = new RecordReader(db, app);
     this.writer = new RecordWriter(this.reader);
     this.merger = new RecordMerger(this.reader, this.writer);
+    this.bulk = new RecordBulkWriter(db, app);
   }
 
   /** The model of an entity by key, or a 404 (child entities are only reachable through their parent). */
@@ -117,21 +124,31 @@ export class RecordRepository {
     return findRuleMatches(this.reader, model, rule, keys, gate);
   }
 
-  /** The checks {@link create} runs before writing (right, validator, form rules), same errors. */
-  checkCreate(model: EntityModel, payload: unknown, actor: Actor, gate: RecordGate = OPEN_GATE): void {
-    checkCreate(this.reader, model, payload, actor, gate);
+  /**
+   * The checks {@link create} runs before writing (create right, validator, form rules), with the same
+   * errors; what it returns goes to {@link createMany} without being checked again.
+   */
+  checkCreate(
+    model: EntityModel,
+    payload: unknown,
+    actor: Actor,
+    gate: RecordGate = OPEN_GATE,
+  ): CheckedCreate {
+    if (!gate.create) throw new DougongError('FORBIDDEN', `You may not create ${model.entity.key} records.`);
+    return this.bulk.check(model, { payload, actor });
   }
 
   /**
    * Creates many records in one transaction through {@link RecordBulkWriter} (all or nothing); returns
-   * their ids in order. The caller checks the gate: the bulk writer writes as the system.
+   * their ids in order. Records from {@link checkCreate} are not checked again. The caller checks the
+   * gate: the bulk writer writes as the system.
    */
   createMany(
     model: EntityModel,
-    records: readonly BulkRecord[],
+    records: ReadonlyArray<BulkRecord | CheckedCreate>,
     options?: BulkCreateOptions,
   ): Promise<string[]> {
-    return new RecordBulkWriter(this.reader.db, this.app).create(model, records, options);
+    return this.bulk.create(model, records, options);
   }
 
   /** Suspected duplicates in one status whose two records the caller can read. See {@link listDuplicates}. */

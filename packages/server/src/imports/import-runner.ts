@@ -1,4 +1,4 @@
-import type { Actor, RecordGate, RecordRepository } from '@dougong/db';
+import type { Actor, CheckedCreate, RecordGate, RecordRepository } from '@dougong/db';
 import { DougongError, type EntityModel, type Field, type Locale, labelFor } from '@dougong/schema';
 import { csvLine, neutralise } from '../exports/export-cells.js';
 import { cellValue } from './import-cells.js';
@@ -166,13 +166,65 @@ export async function runImport(
     matcher: importMatcher(repo, model, plan.matchOn, columns, gate),
   };
   const size = Math.max(1, Math.floor(options.batchSize ?? IMPORT_BATCH_ROWS));
+  const slice = (i: number) => rows.slice(i, i + size).map((cells, n) => ({ cells, row: i + n + 1 }));
+  // Batches are pipelined: the next batch is read and checked while this one's write is in flight.
+  let next = size > 1 && rows.length > 1 ? await readBatch(ctx, slice(1)) : [];
   for (let i = 1; i < rows.length; i += size) {
     if (i > 1 && progress && (await progress(state.report)) === 'stop') break;
-    const batch = rows.slice(i, i + size).map((cells, n) => ({ cells, row: i + n + 1 }));
-    if (size === 1) await importRows(ctx, state, batch);
-    else await importBatch(ctx, state, batch);
+    if (size === 1) await importRows(ctx, state, slice(i));
+    else {
+      const parsed = next;
+      const following = i + size < rows.length ? i + size : undefined;
+      await importBatch(ctx, state, parsed, async () => {
+        next = following === undefined ? [] : await readBatch(ctx, slice(following));
+      });
+    }
   }
   return state.report;
+}
+
+/** A data row read for a batch: its payload or the reasons it cannot be read, its dedupe key, its checks. */
+interface ReadRow {
+  cells: string[];
+  row: number;
+  payload: Record<string, unknown>;
+  reasons: RejectedRow['reasons'];
+  key: string;
+  /** The create checks' outcome (rows that can be read): what to write, or the error a create gives. */
+  checked?: { ok: true; create: CheckedCreate } | { ok: false; error: unknown };
+}
+
+/** Rows {@link readBatch} reads before it lets other work (the previous batch's write) go on. */
+const READ_SLICE = 50;
+
+/**
+ * Reads a batch's rows and runs the create checks (validator, form rules) on every row that can be
+ * read. All of it depends on the row alone, so it runs while the previous batch is being written, a
+ * slice of rows at a time so the write's own steps are not held up.
+ */
+async function readBatch(
+  ctx: ImportContext,
+  rows: ReadonlyArray<{ cells: string[]; row: number }>,
+): Promise<ReadRow[]> {
+  const out: ReadRow[] = [];
+  for (let i = 0; i < rows.length; i += READ_SLICE) {
+    if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+    out.push(...rows.slice(i, i + READ_SLICE).flatMap((r) => readRow(ctx, r)));
+  }
+  return out;
+}
+
+function readRow(ctx: ImportContext, { cells, row }: { cells: string[]; row: number }): ReadRow[] {
+  if (isEmptyRow(cells)) return [];
+  const { payload, reasons } = rowPayload(cells, ctx.columns);
+  if (reasons.length > 0) return [{ cells, row, payload, reasons, key: '' }];
+  let checked: ReadRow['checked'];
+  try {
+    checked = { ok: true, create: ctx.repo.checkCreate(ctx.model, payload, ctx.actor, ctx.gate) };
+  } catch (error) {
+    checked = { ok: false, error };
+  }
+  return [{ cells, row, payload, reasons, key: ctx.matcher ? ctx.matcher.key(payload) : '', checked }];
 }
 
 /** Rows one by one, each through the normal create / update path in its own transaction. */
@@ -216,51 +268,45 @@ async function importRows(
 /**
  * One batch with the outcome of {@link importRows}: rows are decided in order in memory (skips, checked
  * creates, updates); the creates since the last update go in with one write, and when the database
- * refuses that write, those rows are done again one by one from the state before them.
+ * refuses that write, those rows are done again one by one from the state before them. `whileWriting`
+ * (reading the next batch) runs while the last write is in flight.
  */
 async function importBatch(
   ctx: ImportContext,
   state: ImportState,
-  rows: ReadonlyArray<{ cells: string[]; row: number }>,
+  parsed: readonly ReadRow[],
+  whileWriting: () => Promise<void>,
 ): Promise<void> {
   const { report, seen } = state;
   const { repo, model, matcher } = ctx;
-  const parsed = rows.flatMap(({ cells, row }) => {
-    if (isEmptyRow(cells)) return [];
-    const { payload, reasons } = rowPayload(cells, ctx.columns);
-    return [
-      { cells, row, payload, reasons, key: reasons.length === 0 && matcher ? matcher.key(payload) : '' },
-    ];
-  });
   const lookup = parsed.filter((p) => p.key !== '' && !seen.has(p.key)).map((p) => p.key);
   const existing = matcher && lookup.length > 0 ? await matcher.findAll(lookup) : new Map<string, never>();
   // The creates not written yet, and the state to restore before redoing rows `from…` one by one
   // (the counts then, and the keys marked seen since).
-  let creates: Array<Record<string, unknown>> = [];
+  let creates: CheckedCreate[] = [];
   let from = mark(report, 0);
   const see = (key: string) => {
     if (seen.has(key)) return;
     seen.add(key);
     from.added.push(key);
   };
-  const flush = async (next: number) => {
+  const flush = async (next: number, last = false) => {
     if (creates.length > 0) {
-      try {
-        await repo.createMany(
-          model,
-          creates.map((payload) => ({ payload, actor: ctx.actor })),
-        );
-      } catch {
+      const write = repo.createMany(model, creates);
+      const reading = last ? whileWriting() : undefined;
+      const [outcome] = await Promise.allSettled([write, reading]);
+      if (reading) await reading;
+      if (outcome.status === 'rejected') {
         // The database refused the batch (a unique value, a reference, a blocking duplicate rule):
         // single writes name the row and let the others in.
         restore(state, from);
         await importRows(ctx, state, parsed.slice(from.index, next));
       }
-    }
+    } else if (last) await whileWriting();
     creates = [];
     from = mark(report, next);
   };
-  for (const [index, { row, payload, reasons, key }] of parsed.entries()) {
+  for (const [index, { row, payload, reasons, key, checked }] of parsed.entries()) {
     const match = reasons.length === 0 && key !== '' && !seen.has(key) ? existing.get(key) : undefined;
     if (match && ctx.plan.dedupe === 'update') await flush(index);
     report.total += 1;
@@ -278,18 +324,13 @@ async function importBatch(
         reject(report, row, error);
       }
       from = mark(report, index + 1);
-    } else {
-      try {
-        repo.checkCreate(model, payload, ctx.actor, ctx.gate);
-        creates.push(payload);
-        report.created += 1;
-        if (key !== '') see(key);
-      } catch (error) {
-        reject(report, row, error);
-      }
-    }
+    } else if (checked?.ok) {
+      creates.push(checked.create);
+      report.created += 1;
+      if (key !== '') see(key);
+    } else reject(report, row, checked?.error);
   }
-  await flush(parsed.length);
+  await flush(parsed.length, true);
 }
 
 function reject(report: ImportReport, row: number, error: unknown): void {
