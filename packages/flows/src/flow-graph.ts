@@ -99,6 +99,16 @@ export function checkFlows(doc: AppDocument): FlowIssue[] {
       }
     });
     if (hasCycle(flow, ids)) add('/nodes', 'must not loop back (flows are acyclic)');
+    flow.nodes.forEach((node, n) => {
+      if (!('inline' in node) || node.inline !== true) return;
+      if (node.id !== flow.start || flow.trigger.kind !== 'recordCreated')
+        add(`/nodes/${n}/inline`, 'only the start node of a recordCreated flow runs inline');
+      else if (
+        node.kind === 'recomputeScore' &&
+        (node.events !== undefined || node.entity !== undefined || node.filter !== undefined)
+      )
+        add(`/nodes/${n}/inline`, 'an inline score uses the new record only (no events, entity or filter)');
+    });
     const t = flow.trigger;
     if ('entity' in t && t.entity !== undefined) {
       const entity = entities.get(t.entity);

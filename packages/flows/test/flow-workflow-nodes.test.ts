@@ -206,4 +206,29 @@ describe('record workflow nodes', () => {
     ]);
     expect(checkFlows(doc(flows, false)).map((i) => i.path)).toContain('/flows/1/nodes/0/model');
   });
+
+  it('checkFlows: only the start node of a recordCreated flow runs inline, and an inline score uses the record only', () => {
+    const assign = { id: 'a', kind: 'assignOwner' as const, rules: { rules: [] }, inline: true };
+    const flows: Flow[] = [
+      flowOf([assign, { id: 'e', kind: 'end' }]),
+      { ...flowOf([{ id: 'e', kind: 'end' }, assign]), id: 'g', key: 'g', start: 'e' },
+      {
+        ...flowOf([assign]),
+        id: 'h',
+        key: 'h',
+        trigger: { kind: 'recordUpdated', entity: 'lead' },
+      },
+      {
+        ...flowOf([{ id: 's', kind: 'recomputeScore', inline: true, events: { var: 'trigger.events' } }]),
+        id: 'i',
+        key: 'i',
+      },
+      { ...flowOf([{ id: 's', kind: 'recomputeScore', inline: true }]), id: 'j', key: 'j' },
+    ];
+    expect(checkFlows(doc(flows)).map((i) => [i.path, i.message])).toEqual([
+      ['/flows/1/nodes/1/inline', 'only the start node of a recordCreated flow runs inline'],
+      ['/flows/2/nodes/0/inline', 'only the start node of a recordCreated flow runs inline'],
+      ['/flows/3/nodes/0/inline', 'an inline score uses the new record only (no events, entity or filter)'],
+    ]);
+  });
 });

@@ -291,7 +291,7 @@ function toKey(id: string): string {
 }
 
 /** Stable id and version of the bundled sales template. */
-export const SALES_TEMPLATE = { id: 'dougong.sales', version: '0.2.0' } as const;
+export const SALES_TEMPLATE = { id: 'dougong.sales', version: '0.3.0' } as const;
 
 /**
  * The sales-management app (销售管理), built from metadata alone: leads, accounts, contacts,

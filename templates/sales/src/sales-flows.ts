@@ -50,13 +50,18 @@ const reminder = (id: string, days: number, levels: number, title: ReturnType<ty
   ],
 });
 
-const rescore = (id: string, label: ReturnType<typeof L>, trigger: Flow['trigger']): Flow => ({
+const rescore = (
+  id: string,
+  label: ReturnType<typeof L>,
+  trigger: Flow['trigger'],
+  inline = false,
+): Flow => ({
   id,
   key: id.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()),
   label,
   trigger,
   start: 'score',
-  nodes: [{ id: 'score', kind: 'recomputeScore' }],
+  nodes: [{ id: 'score', kind: 'recomputeScore', ...(inline ? { inline: true } : {}) }],
 });
 
 /**
@@ -87,6 +92,8 @@ export function salesFlows(regions: readonly string[]): Flow[] {
         {
           id: 'assign',
           kind: 'assignOwner',
+          // Assigned as the lead is written (an import assigns each batch at once); task and notice follow.
+          inline: true,
           rules: leadAssignmentRules(regions),
           openFilter: { in_list: [v('status'), [...OPEN_LEAD_STATUSES]] },
           explanationField: 'assignmentNote',
@@ -221,7 +228,13 @@ export function salesFlows(regions: readonly string[]): Flow[] {
         },
       ],
     },
-    rescore('lead_score_new', L('新线索评分', 'Score new leads'), { kind: 'recordCreated', entity: 'lead' }),
+    // Scored as the lead is written (a new lead has no behaviour yet).
+    rescore(
+      'lead_score_new',
+      L('新线索评分', 'Score new leads'),
+      { kind: 'recordCreated', entity: 'lead' },
+      true,
+    ),
     rescore('lead_score_change', L('线索资料变化重新评分', 'Rescore on profile changes'), {
       kind: 'recordUpdated',
       entity: 'lead',

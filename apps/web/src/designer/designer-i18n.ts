@@ -218,6 +218,8 @@ export const DESIGNER_MESSAGES = {
     'flows.remindBefore': '提前提醒',
     'flows.needsRecord': '这种触发没有记录，无法分配负责人。',
     'flows.explanationField': '分配说明写入字段',
+    'flows.inlineAssign': '记录写入时就分配（导入时整批分配），后续步骤照常运行',
+    'flows.inlineScore': '记录写入时就评分（新记录还没有行为）',
     'flows.approvers': '审批人',
     'flows.approvers.departmentHead': '部门负责人',
     'flows.approvers.manager': '直属上级（逐级）',
@@ -740,6 +742,9 @@ export const DESIGNER_MESSAGES = {
     'flows.remindBefore': 'Remind before',
     'flows.needsRecord': 'This trigger has no record to assign.',
     'flows.explanationField': 'Explanation field',
+    'flows.inlineAssign':
+      'Assign as the record is written (imports assign a whole batch); the next steps run as usual',
+    'flows.inlineScore': 'Score as the record is written (a new record has no behaviour yet)',
     'flows.approvers': 'Approvers',
     'flows.approvers.departmentHead': 'Department head',
     'flows.approvers.manager': 'Managers',

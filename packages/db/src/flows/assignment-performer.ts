@@ -4,8 +4,10 @@ import {
   type AssignmentState,
   type AssignmentTarget,
   assignOwner,
+  evaluateRule,
   type FieldLabel,
   type LocalizedText,
+  truthy,
 } from '@dougong/rules';
 import { type AppModel, DougongError, type EntityModel, labelFor } from '@dougong/schema';
 import { sql } from 'kysely';
@@ -53,6 +55,13 @@ const both = (label: { 'zh-CN'?: string; en?: string } | undefined, fallback: st
   en: labelFor(label, 'en') || fallback,
 });
 
+/** Who an assignment chose and why. */
+export interface AssignmentOutcome {
+  owner: string | null;
+  ruleId: string | null;
+  explanation: LocalizedText;
+}
+
 /**
  * Assigns a record's owner in one transaction: the node's targets are resolved (teams, users, app roles,
  * departments, looked-up records), the node's cursor row is locked (concurrent assignments of the same
@@ -64,81 +73,223 @@ export async function performAssignment(
   db: Db,
   effect: AssignEffect,
   ctx: AssignmentContext,
-): Promise<{ owner: string | null; ruleId: string | null; explanation: LocalizedText }> {
+): Promise<AssignmentOutcome> {
   const model = ctx.model.entitiesById.get(effect.entity);
   if (!model) throw new DougongError('NOT_FOUND', `No entity "${effect.entity}".`);
-  const scope = `${ctx.flowId}/${ctx.nodeId}`;
   return db.transaction().execute(async (trx) => {
-    // One lock per node: least-loaded counts and cursors are read and moved by one assignment at a time.
-    await sql`insert into dougong.assignment_cursors (app_key, scope, target) values (${ctx.appKey}, ${scope}, '*')
-      on conflict do nothing`.execute(trx);
-    await sql`select position from dougong.assignment_cursors
-      where app_key = ${ctx.appKey} and scope = ${scope} and target = '*' for update`.execute(trx);
+    const session = await AssignmentSession.open(trx, ctx, model);
     const repo = new RecordRepository(trx, ctx.model);
     // Lock the record first: its version then stays current until this transaction writes the owner.
     await sql`select id from ${sql.id(model.schemaName, model.tableName)} where id = ${effect.id} for update`.execute(
       trx,
     );
     const record = await repo.get(model, effect.id);
-    const teams = new Map<string, Team>(
-      Object.entries(effect.teams).map(([id, members]) => [id, { name: text(id), members: [...members] }]),
-    );
-    const resolve = async (target: MetadataTarget): Promise<AssignmentTarget> =>
-      resolveTarget(trx, ctx, target, record, teams);
+    const [assigned] = await session.assign([{ ...effect, record }]);
+    const { outcome, values } = assigned!;
+    if (!values) {
+      await sql`insert into dougong.flow_effects (key, result) values (${ctx.cause.effectKey}, cast(${JSON.stringify(outcome)} as jsonb))`.execute(
+        trx,
+      );
+      return outcome;
+    }
+    // The step's idempotency key is stored by the write itself (see emitRecordEvent).
+    const actor = { userId: null, now: ctx.now, flowCause: ctx.cause };
+    await repo.update(model, effect.id, values, actor, Number(record.version));
+    await session.persist();
+    return outcome;
+  });
+}
+
+/**
+ * Assigns new records of one entity by one assignOwner node, in order, inside the caller's transaction
+ * (records being created, before their events are written): one lock on the node's cursor, targets and
+ * open-record counts read once, each choice counted before the next. Returns, per record, the outcome
+ * and the values to write (owner, owner department, explanation, the node's values), or null values
+ * when nobody could be chosen; the cursors are saved.
+ */
+export async function assignNewRecords(
+  trx: Db,
+  effects: readonly AssignEffect[],
+  ctx: Omit<AssignmentContext, 'cause'>,
+): Promise<Array<{ outcome: AssignmentOutcome; values: Record<string, unknown> | null }>> {
+  if (effects.length === 0) return [];
+  const model = ctx.model.entitiesById.get(effects[0]!.entity);
+  if (!model) throw new DougongError('NOT_FOUND', `No entity "${effects[0]!.entity}".`);
+  const session = await AssignmentSession.open(trx, ctx, model);
+  const out = await session.assign(effects);
+  await session.persist();
+  return out;
+}
+
+/** The state of one node's assignments within a transaction that holds the node's cursor lock. */
+class AssignmentSession {
+  private readonly teams = new Map<string, Team>();
+  private readonly resolved = new Map<string, AssignmentTarget>();
+  private state: AssignmentState | undefined;
+  private readonly cursorsMoved = new Map<string, number>();
+  private weightsMoved = false;
+
+  private constructor(
+    private readonly trx: Db,
+    private readonly ctx: Omit<AssignmentContext, 'cause'>,
+    private readonly model: EntityModel,
+    private readonly scope: string,
+  ) {}
+
+  static async open(
+    trx: Db,
+    ctx: Omit<AssignmentContext, 'cause'>,
+    model: EntityModel,
+  ): Promise<AssignmentSession> {
+    const scope = `${ctx.flowId}/${ctx.nodeId}`;
+    // One lock per node: least-loaded counts and cursors are read and moved by one assignment at a time.
+    await sql`insert into dougong.assignment_cursors (app_key, scope, target) values (${ctx.appKey}, ${scope}, '*')
+      on conflict do nothing`.execute(trx);
+    await sql`select position from dougong.assignment_cursors
+      where app_key = ${ctx.appKey} and scope = ${scope} and target = '*' for update`.execute(trx);
+    return new AssignmentSession(trx, ctx, model, scope);
+  }
+
+  /** Chooses an owner for each record in order; each choice counts as an open record of its owner. */
+  async assign(
+    effects: ReadonlyArray<AssignEffect & { record: Record<string, unknown> }>,
+  ): Promise<Array<{ outcome: AssignmentOutcome; values: Record<string, unknown> | null }>> {
+    const sets: AssignmentRuleSet[] = [];
+    for (const effect of effects) sets.push(await this.ruleSet(effect));
+    const first = effects[0]!;
+    const state = await this.load(sets, first.openFilter);
+    const labels = fieldLabels(this.model);
+    const open =
+      first.openFilter === undefined || first.openFilter === null
+        ? () => true
+        : (record: Record<string, unknown>) =>
+            truthy(
+              evaluateRule(first.openFilter, record, {
+                now: this.ctx.now,
+                timeZone: this.ctx.model.timeZone,
+              }) as never,
+            );
+    const results = effects.map((effect, i) => {
+      const result = assignOwner(sets[i]!, effect.record, state, {
+        ctx: { now: this.ctx.now, timeZone: this.ctx.model.timeZone },
+        labels,
+      });
+      this.apply(state, result, effect.record, open);
+      return result;
+    });
+    const owners = [...new Set(results.flatMap((r) => (r.owner ? [r.owner] : [])))];
+    const departments = new Map<string, string>();
+    if (owners.length > 0) {
+      const { rows } = await sql<{ user_id: string; department_id: string }>`select user_id, department_id
+        from dougong.user_departments where is_primary and user_id = any(cast(${`{${owners.join(',')}}`} as uuid[]))`.execute(
+        this.trx,
+      );
+      for (const r of rows) departments.set(String(r.user_id), String(r.department_id));
+    }
+    return results.map((result, i) => {
+      const effect = effects[i]!;
+      const outcome = { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };
+      if (!result.owner) return { outcome, values: null };
+      const values: Record<string, unknown> = {
+        ...(effect.values ?? {}),
+        ownerId: result.owner,
+        ownerDeptId: departments.get(result.owner) ?? null,
+      };
+      if (effect.explanationField) values[effect.explanationField] = result.explanation['zh-CN'];
+      return { outcome, values };
+    });
+  }
+
+  /** Saves the cursors and weights the assignments moved. */
+  async persist(): Promise<void> {
+    const { ctx, scope, trx } = this;
+    for (const [team, next] of this.cursorsMoved)
+      await sql`insert into dougong.assignment_cursors (app_key, scope, target, position)
+        values (${ctx.appKey}, ${scope}, ${team}, ${next})
+        on conflict (app_key, scope, target) do update set position = excluded.position`.execute(trx);
+    if (this.weightsMoved)
+      await sql`insert into dougong.flow_assignment_state (app_key, flow_id, node_id, state)
+        values (${ctx.appKey}, ${ctx.flowId}, ${ctx.nodeId}, cast(${JSON.stringify({ weighted: this.state?.weighted ?? {} })} as jsonb))
+        on conflict (app_key, flow_id, node_id) do update set state = excluded.state`.execute(trx);
+  }
+
+  // The state after one assignment: cursors and weights move; the record counts as open for its new
+  // owner (and no longer for its previous one) when the open filter holds for it.
+  private apply(
+    state: AssignmentState,
+    result: ReturnType<typeof assignOwner>,
+    record: Record<string, unknown>,
+    open: (record: Record<string, unknown>) => boolean,
+  ): void {
+    const mutable = state as {
+      cursors: Record<string, number>;
+      weighted: Record<string, Record<string, number>>;
+      users: Record<string, { openCount: number }>;
+    };
+    for (const change of result.changes) {
+      if (change.kind === 'cursor') {
+        mutable.cursors[change.team] = change.next;
+        this.cursorsMoved.set(change.team, change.next);
+      } else if (change.kind === 'weights') {
+        mutable.weighted[change.key] = { ...change.current };
+        this.weightsMoved = true;
+      }
+    }
+    if (!result.owner || !open(record)) return;
+    const before = typeof record.ownerId === 'string' ? record.ownerId : null;
+    if (before === result.owner) return;
+    const previous = before ? mutable.users[before] : undefined;
+    if (previous) previous.openCount -= 1;
+    const next = mutable.users[result.owner];
+    if (next) next.openCount += 1;
+  }
+
+  // The node's rule set with metadata targets resolved (lookups per record values, the rest once).
+  private async ruleSet(
+    effect: AssignEffect & { record: Record<string, unknown> },
+  ): Promise<AssignmentRuleSet> {
+    for (const [id, members] of Object.entries(effect.teams))
+      if (!this.teams.has(id)) this.teams.set(id, { name: text(id), members: [...members] });
+    const resolve = async (target: MetadataTarget): Promise<AssignmentTarget> => {
+      const key =
+        'lookup' in target
+          ? JSON.stringify([target, Object.values(target.lookup.match).map((k) => effect.record[k] ?? null)])
+          : JSON.stringify(target);
+      let found = this.resolved.get(key);
+      if (!found) {
+        found = await resolveTarget(this.trx, this.ctx, target, effect.record, this.teams);
+        this.resolved.set(key, found);
+      }
+      return found;
+    };
     const set = (effect.rules ?? {}) as {
       rules?: Array<AssignmentRuleSet['rules'][number] & { target: MetadataTarget }>;
       fallback?: NonNullable<AssignmentRuleSet['fallback']> & { target: MetadataTarget };
     };
-    const rules: AssignmentRuleSet = {
-      rules: await Promise.all(
-        (set.rules ?? []).map(async (rule) => ({ ...rule, target: await resolve(rule.target) })),
-      ),
+    const rules: AssignmentRuleSet['rules'][number][] = [];
+    for (const rule of set.rules ?? []) rules.push({ ...rule, target: await resolve(rule.target) });
+    return {
+      rules,
       ...(set.fallback ? { fallback: { ...set.fallback, target: await resolve(set.fallback.target) } } : {}),
     };
-    const state = await loadState(trx, ctx, model, teams, rules, effect.openFilter, scope);
-    const result = assignOwner(rules, effect.record, state, {
-      ctx: { now: ctx.now, timeZone: ctx.model.timeZone },
-      labels: fieldLabels(model),
-    });
-    const out = { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };
-    if (!result.owner) {
-      await sql`insert into dougong.flow_effects (key, result) values (${ctx.cause.effectKey}, cast(${JSON.stringify(out)} as jsonb))`.execute(
-        trx,
-      );
-      return out;
+  }
+
+  // Users, open counts, cursors and weights, read once per session (after every target is resolved).
+  private async load(sets: readonly AssignmentRuleSet[], openFilter: unknown): Promise<AssignmentState> {
+    if (!this.state) {
+      const rules: AssignmentRuleSet = {
+        rules: sets.flatMap((s) => s.rules),
+        ...(sets.find((s) => s.fallback) ? { fallback: sets.find((s) => s.fallback)!.fallback! } : {}),
+      };
+      this.state = await loadState(this.trx, this.ctx, this.model, this.teams, rules, openFilter, this.scope);
     }
-    const { rows } = await sql<{ department_id: string }>`select department_id from dougong.user_departments
-      where user_id = ${result.owner} and is_primary`.execute(trx);
-    const values: Record<string, unknown> = {
-      ...(effect.values ?? {}),
-      ownerId: result.owner,
-      ownerDeptId: rows[0] ? String(rows[0].department_id) : null,
-    };
-    if (effect.explanationField) values[effect.explanationField] = result.explanation['zh-CN'];
-    // The step's idempotency key is stored by the write itself (see emitRecordEvent).
-    const actor = { userId: null, now: ctx.now, flowCause: ctx.cause };
-    await repo.update(model, effect.id, values, actor, Number(record.version));
-    for (const change of result.changes) {
-      if (change.kind === 'cursor')
-        await sql`insert into dougong.assignment_cursors (app_key, scope, target, position)
-          values (${ctx.appKey}, ${scope}, ${change.team}, ${change.next})
-          on conflict (app_key, scope, target) do update set position = excluded.position`.execute(trx);
-    }
-    const weighted = result.changes.filter((c) => c.kind === 'weights');
-    if (weighted.length > 0) {
-      const next = { ...(state.weighted ?? {}) };
-      for (const change of weighted) if (change.kind === 'weights') next[change.key] = change.current;
-      await sql`insert into dougong.flow_assignment_state (app_key, flow_id, node_id, state)
-        values (${ctx.appKey}, ${ctx.flowId}, ${ctx.nodeId}, cast(${JSON.stringify({ weighted: next })} as jsonb))
-        on conflict (app_key, flow_id, node_id) do update set state = excluded.state`.execute(trx);
-    }
-    return out;
-  });
+    return this.state;
+  }
 }
 
 async function resolveTarget(
   trx: Db,
-  ctx: AssignmentContext,
+  ctx: Omit<AssignmentContext, 'cause'>,
   target: MetadataTarget,
   record: Record<string, unknown>,
   teams: Map<string, Team>,
@@ -199,7 +350,7 @@ async function departmentTeam(trx: Db, id: string, teams: Map<string, Team>): Pr
 
 async function loadState(
   trx: Db,
-  ctx: AssignmentContext,
+  ctx: Omit<AssignmentContext, 'cause'>,
   model: EntityModel,
   teams: Map<string, Team>,
   rules: AssignmentRuleSet,

@@ -191,7 +191,12 @@ export class FlowRuntime {
       await this.failAttempt(step, run, error);
       return;
     }
-    let plan = planStep(input);
+    // The start node ran inline when the record was created: the step finishes with what it produced.
+    const inlined = (run.trigger.inline as Record<string, unknown> | undefined)?.[run.flow_id];
+    let plan =
+      inlined !== undefined && step.node_id === run.definition.start
+        ? finishStep(input, inlined)
+        : planStep(input);
     let local: FlowEffect | undefined;
     const key = (kind: string) => `${step.id}:${kind}`;
     try {

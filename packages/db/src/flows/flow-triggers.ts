@@ -16,6 +16,7 @@ import type { AppStore } from '../metadata/app-store.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
 import { insertRun, jsonParam as json, parseJsonColumn } from './flow-store.js';
+import { inlineOnly } from './inline-nodes.js';
 import { MAX_CAUSE_DEPTH } from './record-events.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -75,8 +76,13 @@ export class FlowTriggers {
           if (t.kind === 'dateRelative' && t.entity === payload.entity) {
             await this.planDateTimer(trx, app.model, flow, payload, now);
           } else if (
-            depth < MAX_CAUSE_DEPTH &&
-            matchesRecordEvent(flow, payload, { now, timeZone: app.model.timeZone })
+            // An inline start node ran when the record was created, where the trigger's condition held
+            // (the record it sees now already carries the node's values): the run goes on from there,
+            // and a flow that is all that node is done.
+            inlined(payload, flow)
+              ? !inlineOnly(flow)
+              : depth < MAX_CAUSE_DEPTH &&
+                matchesRecordEvent(flow, payload, { now, timeZone: app.model.timeZone })
           ) {
             await insertRun(
               trx,
@@ -92,6 +98,15 @@ export class FlowTriggers {
                   record: payload.after ?? payload.before,
                   previous: payload.before,
                   ...(payload.form ? { form: payload.form } : {}),
+                  ...(inlined(payload, flow)
+                    ? {
+                        inline: {
+                          [flow.id]: (payload as unknown as { inline: Record<string, unknown> }).inline[
+                            flow.id
+                          ],
+                        },
+                      }
+                    : {}),
                   depth: depth + 1,
                 },
                 entityId: payload.entity,
@@ -424,3 +439,8 @@ export class FlowTriggers {
 }
 
 export { json };
+
+/** Whether a record event carries the output of the flow's inline start node. */
+function inlined(payload: unknown, flow: Flow): boolean {
+  return (payload as { inline?: Record<string, unknown> }).inline?.[flow.id] !== undefined;
+}

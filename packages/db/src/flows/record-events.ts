@@ -26,7 +26,8 @@ export type RecordEventKind = 'created' | 'updated' | 'deleted' | 'restored';
  * when the write does (nothing when no flow of the app listens to the entity). For writes made by a
  * flow step (`actor.flowCause`), records the step's idempotency key in the same transaction. In the same
  * transaction, appends the changes of tracked fields to the field-change log, and stores a creation
- * through a public form as the record's `formSubmitted` behaviour event.
+ * through a public form as the record's `formSubmitted` behaviour event. `inline`: what the inline start
+ * nodes of flows produced for a new record (flow id → output), carried to their runs.
  * @example await emitRecordEvent(trx, app, model, 'created', id, null, stored, actor);
  */
 export async function emitRecordEvent(
@@ -38,6 +39,7 @@ export async function emitRecordEvent(
   before: Record<string, unknown> | null,
   after: Record<string, unknown> | null,
   actor: Actor,
+  inline?: Readonly<Record<string, unknown>>,
 ): Promise<void> {
   const cause = (actor as { flowCause?: FlowCause }).flowCause;
   if (cause) {
@@ -67,6 +69,7 @@ export async function emitRecordEvent(
     after,
     ...(form ? { form } : {}),
     ...(cause ? { cause: { runId: cause.runId, depth: cause.depth } } : {}),
+    ...(inline && Object.keys(inline).length > 0 ? { inline } : {}),
   };
   await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
     values (${app.document.key}, ${kind}, ${model.entity.id}, ${recordId}, cast(${JSON.stringify(payload)} as jsonb))`.execute(

@@ -13,7 +13,8 @@ import {
   validateRecordInput,
 } from '@dougong/schema';
 import { sql } from 'kysely';
-import { emitRecordEvent } from '../flows/record-events.js';
+import { type InlineOutcomes, runInlineNodes } from '../flows/inline-nodes.js';
+import { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
 import { desiredIndexes } from '../planner/index-plan.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
 import { enforceFormRules } from './form-rule-check.js';
@@ -136,16 +137,40 @@ export class RecordBulkWriter {
           sub.values.map((values) => ({ values, merged: values, now: p.now })),
         );
     }
+    // Inline start nodes of flows (assignment, scoring) complete the records before they are written,
+    // only when flows run (they are part of them).
+    const raise = options.events ?? true;
+    const inline =
+      raise && !prepared.some((p) => causeDepth(p.actor) >= MAX_CAUSE_DEPTH)
+        ? await runInlineNodes(
+            trx,
+            this.app,
+            model,
+            prepared.map((p) => provisional(p)),
+            prepared[0]!.now,
+          )
+        : [];
     const stored = await this.insert(
       trx,
       model,
-      prepared.map((p) => ({
-        id: p.id,
-        actor: p.actor,
-        now: p.now,
-        values: p.values,
-        owner: p.input.owner,
-      })),
+      prepared.map((p, i) => {
+        const values = inline[i]?.values ?? {};
+        if (Object.keys(values).length === 0)
+          return { id: p.id, actor: p.actor, now: p.now, values: p.values, owner: p.input.owner };
+        const checked = validateRecordInput(model, values, {
+          mode: 'update',
+          timeZone: this.app.timeZone,
+          now: p.now,
+        });
+        if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
+        return {
+          id: p.id,
+          actor: p.actor,
+          now: p.now,
+          values: { ...p.values, ...checked.record.values },
+          owner: { ...p.input.owner, ...checked.record.owner },
+        };
+      }),
     );
     for (const { field, child } of model.subTables) {
       const rows = prepared.flatMap((p) =>
@@ -168,7 +193,14 @@ export class RecordBulkWriter {
       model,
       prepared.map((p, i) => ({ id: p.id, values: created[i]!, now: p.now })),
     );
-    if (options.events ?? true) await this.events(trx, model, prepared, created);
+    if (raise)
+      await this.events(
+        trx,
+        model,
+        prepared,
+        created,
+        inline.map((r) => r.outcomes),
+      );
     else await this.logTracked(trx, model, prepared, created);
     return prepared.map((p) => p.id);
   }
@@ -407,10 +439,11 @@ export class RecordBulkWriter {
     model: EntityModel,
     prepared: Prepared[],
     stored: RecordJson[],
+    inline: readonly InlineOutcomes[],
   ): Promise<void> {
     if (prepared.some((p) => (p.actor as { flowCause?: unknown }).flowCause || p.actor.form)) {
       for (const [i, p] of prepared.entries())
-        await emitRecordEvent(trx, this.app, model, 'created', p.id, null, stored[i]!, p.actor);
+        await emitRecordEvent(trx, this.app, model, 'created', p.id, null, stored[i]!, p.actor, inline[i]);
       return;
     }
     await this.logTracked(trx, model, prepared, stored);
@@ -423,6 +456,7 @@ export class RecordBulkWriter {
       recordId: p.id,
       before: null,
       after: stored[i]!,
+      ...(inline[i] && Object.keys(inline[i]!).length > 0 ? { inline: inline[i] } : {}),
     }));
     // In the records' order, as single creates would queue them.
     await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
@@ -493,4 +527,32 @@ function sanitized(model: EntityModel, values: Record<string, unknown>): Record<
     out[key] = field.type === 'richText' && typeof value === 'string' ? sanitizeRichText(value) : value;
   }
   return out;
+}
+
+const causeDepth = (actor: Actor) => (actor as { flowCause?: FlowCause }).flowCause?.depth ?? 0;
+
+/**
+ * A record about to be written as its stored form will read (values, system fields), for the inline
+ * nodes' conditions and rules.
+ */
+function provisional(p: Prepared): RecordJson {
+  const at = p.now.toISOString();
+  const values = Object.fromEntries(
+    Object.entries({ ...p.merged, ...p.values }).map(([k, v]) => [
+      k,
+      v instanceof Date ? v.toISOString() : v,
+    ]),
+  );
+  return {
+    ...values,
+    id: p.id,
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    createdBy: p.actor.userId,
+    updatedBy: p.actor.userId,
+    ownerId: p.input.owner?.ownerId !== undefined ? p.input.owner.ownerId : p.actor.userId,
+    ownerDeptId:
+      p.input.owner?.ownerDeptId !== undefined ? p.input.owner.ownerDeptId : (p.actor.departmentId ?? null),
+  } as RecordJson;
 }

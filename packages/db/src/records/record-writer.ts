@@ -6,7 +6,8 @@ import {
   validateRecordInput,
 } from '@dougong/schema';
 import { type SqlBool, sql } from 'kysely';
-import { emitRecordEvent } from '../flows/record-events.js';
+import { runInlineNodes, writeInlineValues } from '../flows/inline-nodes.js';
+import { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
 import {
   bindIdempotencyKey,
   claimIdempotencyKey,
@@ -92,10 +93,18 @@ export class RecordWriter {
           ]);
       }
       await this.writeRows(trx, model, id, input, actor, now);
-      const stored = await this.reader.get(model, id, openView(gate), trx);
+      // Inline start nodes of flows (assignment, scoring) complete the record before it is recorded.
+      let stored = await this.reader.get(model, id, openView(gate), trx);
+      const depth = (actor as { flowCause?: FlowCause }).flowCause?.depth ?? 0;
+      const [inline] =
+        depth < MAX_CAUSE_DEPTH ? await runInlineNodes(trx, this.app, model, [stored], now) : [];
+      if (inline && Object.keys(inline.values).length > 0) {
+        const written = await writeInlineValues(trx, this.app, model, [{ id, values: inline.values }], now);
+        stored = { ...stored, ...written.get(id) };
+      }
       await this.history(trx, model, id, 'create', diff({}, stored, model), actor, now);
       await indexDuplicates(trx, this.app, model, id, null, stored, now);
-      await emitRecordEvent(trx, this.app, model, 'created', id, null, stored, actor);
+      await emitRecordEvent(trx, this.app, model, 'created', id, null, stored, actor, inline?.outcomes);
       for (const key of gate.hidden) delete stored[key];
       return stored;
     });

@@ -224,6 +224,11 @@ export const FlowNodeSchema = Type.Union([
         Type.Array(Type.String({ maxLength: 64 }), { maxItems: 500 }),
       ),
     ),
+    /**
+     * Assign while the record is being created, in its transaction (imports assign a whole batch at
+     * once): only on the start node of a `recordCreated` flow. The run then starts with this node done.
+     */
+    inline: Type.Optional(Type.Boolean()),
     next: Next,
   }),
   node('createTask', {
@@ -303,6 +308,11 @@ export const FlowNodeSchema = Type.Union([
     entity: Type.Optional(StableIdSchema),
     filter: Type.Optional(Expr),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 5000 })),
+    /**
+     * Score while the record is being created, in its transaction (a new record has no stored events):
+     * only on the start node of a `recordCreated` flow, without `events`, `entity` or `filter`.
+     */
+    inline: Type.Optional(Type.Boolean()),
     next: Next,
   }),
   node('end', {}),

@@ -6,7 +6,7 @@ import { useDesignerText } from '../designer-i18n';
 import { RuleBuilder } from '../rules/RuleBuilder';
 import { ScoringEditor, type ScoringModelView } from '../rules/ScoringEditor';
 import { EntitySelect, TemplateInput, ValueInput } from './FlowInputs';
-import { Check, Choice, issuesWithin, type PanelProps, Row, triggerEntity } from './panel-kit';
+import { Check, Choice, InlineCheck, issuesWithin, type PanelProps, Row, triggerEntity } from './panel-kit';
 import { ValuesEditor } from './ValuesEditor';
 
 /** A number input row (empty removes the setting). */
@@ -357,6 +357,7 @@ export function RecomputeScorePanel({ flow, node, issues, patch }: PanelProps<'r
         }
       />
       {model === undefined && !entity?.scoring && <p className="rule-issue">{dt('flows.noEntityScoring')}</p>}
+      <InlineCheck flow={flow} node={node} issues={issues} label={dt('flows.inlineScore')} patch={patch} />
       <Choice
         label={dt('flows.scoreField')}
         value={node.scoreField}

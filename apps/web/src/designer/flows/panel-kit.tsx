@@ -165,3 +165,38 @@ export function FlowRuleEditor({
     />
   );
 }
+
+/**
+ * "Run as the record is written" for an assignment or score: offered on the start node of a
+ * `recordCreated` flow (and shown wherever it is set, with the checker's complaint).
+ */
+export function InlineCheck({
+  flow,
+  node,
+  issues,
+  label,
+  patch,
+}: {
+  flow: Flow;
+  node: { id: string; inline?: boolean };
+  issues: readonly DesignerIssue[];
+  label: string;
+  patch(patch: Record<string, unknown>): void;
+}) {
+  const { locale } = useI18n();
+  if (node.inline !== true && (node.id !== flow.start || flow.trigger.kind !== 'recordCreated')) return null;
+  return (
+    <>
+      <Check
+        label={label}
+        checked={node.inline === true}
+        onChange={(on) => patch({ inline: on || undefined })}
+      />
+      {issuesWithin(issues, '/inline', locale).map((i) => (
+        <p key={i.message} className="rule-issue">
+          {i.message}
+        </p>
+      ))}
+    </>
+  );
+}

@@ -5,7 +5,7 @@ import { useDesignerText } from '../designer-i18n';
 import { AssignmentEditor } from '../rules/AssignmentEditor';
 import { DirectoryList } from '../rules/RuleValueInput';
 import { MinutesInput, TemplateInput, ValueInput } from './FlowInputs';
-import { Check, Choice, issuesWithin, type PanelProps, Row, triggerEntity } from './panel-kit';
+import { Check, Choice, InlineCheck, issuesWithin, type PanelProps, Row, triggerEntity } from './panel-kit';
 
 /** Sends an e-mail: recipients (addresses or people), subject and body templates, tracking. */
 export function SendEmailPanel({ node, place, patch }: PanelProps<'sendEmail'>) {
@@ -177,6 +177,7 @@ export function AssignOwnerPanel({ flow, node, issues, patch }: PanelProps<'assi
         ]}
         onChange={(explanationField) => patch({ explanationField: explanationField || undefined })}
       />
+      <InlineCheck flow={flow} node={node} issues={issues} label={dt('flows.inlineAssign')} patch={patch} />
     </div>
   );
 }
