@@ -65,7 +65,7 @@ if (!only || only === 'flows') {
 
 if (!only || only === 'import') {
   log(
-    '\n# CSV import: 1% bad rows, 1% duplicates, into the sales template (history, duplicate keys, flow events); batched vs row by row, then a flow-drain sample',
+    '\n# CSV import: 1% bad rows, 1% duplicates, into the sales template (validation, form rules, dedupe, assignment and scoring, history, duplicate keys, flow events); batched vs row by row, then a sample of the follow-up flows',
   );
   const { runImportBench } = await import('./bench/import-bench.js');
   const importRows = Number(process.env.IMPORT_BENCH_ROWS ?? 100_000);

@@ -54,6 +54,9 @@ export class FlowWorker {
       } catch (error) {
         this.lastError = (error as Error).message;
       }
+      // Let timers and I/O in between ticks: with the embedded database a tick's queries may all finish
+      // as promise callbacks, and a backlog would keep the loop from ever reaching requests and timers.
+      if (done > 0) await new Promise((resolve) => setImmediate(resolve));
       if (done === 0 && this.running) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.options.pollMs ?? 200);
