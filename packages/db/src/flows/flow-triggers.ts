@@ -79,41 +79,22 @@ export class FlowTriggers {
             // An inline start node ran when the record was created, where the trigger's condition held
             // (the record it sees now already carries the node's values): the run goes on from there,
             // and a flow that is all that node is done.
-            inlined(payload, flow)
+            inlineOf(payload, flow) !== undefined
               ? !inlineOnly(flow)
               : depth < MAX_CAUSE_DEPTH &&
                 matchesRecordEvent(flow, payload, { now, timeZone: app.model.timeZone })
           ) {
-            await insertRun(
-              trx,
-              {
-                appKey: row.app_key,
-                appVersion: app.version,
-                flow,
-                triggerKey: `event:${row.id}`,
-                trigger: {
-                  kind: payload.kind,
-                  entity: payload.entity,
-                  recordId: payload.recordId,
-                  record: payload.after ?? payload.before,
-                  previous: payload.before,
-                  ...(payload.form ? { form: payload.form } : {}),
-                  ...(inlined(payload, flow)
-                    ? {
-                        inline: {
-                          [flow.id]: (payload as unknown as { inline: Record<string, unknown> }).inline[
-                            flow.id
-                          ],
-                        },
-                      }
-                    : {}),
-                  depth: depth + 1,
-                },
-                entityId: payload.entity,
-                recordId: payload.recordId,
-              },
-              now,
-            );
+            const inline = inlineOf(payload, flow);
+            await this.startEventRun(trx, row, app, flow, now, {
+              kind: payload.kind,
+              entity: payload.entity,
+              recordId: payload.recordId,
+              record: payload.after ?? payload.before,
+              previous: payload.before,
+              ...(payload.form ? { form: payload.form } : {}),
+              ...(inline !== undefined ? { inline: { [flow.id]: inline } } : {}),
+              depth: depth + 1,
+            });
           }
         }
       }
@@ -137,28 +118,16 @@ export class FlowTriggers {
   ): Promise<void> {
     for (const flow of app.model.document.flows ?? []) {
       if (!matchesLinkClick(flow, click)) continue;
-      await insertRun(
-        trx,
-        {
-          appKey: row.app_key,
-          appVersion: app.version,
-          flow,
-          triggerKey: `event:${row.id}`,
-          trigger: {
-            kind: 'linkClicked',
-            entity: click.entity,
-            recordId: click.recordId,
-            record: click.after ?? null,
-            label: click.label,
-            url: click.url,
-            sentBy: click.runId,
-            depth: 0,
-          },
-          entityId: click.entity,
-          recordId: click.recordId,
-        },
-        now,
-      );
+      await this.startEventRun(trx, row, app, flow, now, {
+        kind: 'linkClicked',
+        entity: click.entity,
+        recordId: click.recordId,
+        record: click.after ?? null,
+        label: click.label,
+        url: click.url,
+        sentBy: click.runId,
+        depth: 0,
+      });
     }
   }
 
@@ -172,29 +141,41 @@ export class FlowTriggers {
   ): Promise<void> {
     for (const flow of app.model.document.flows ?? []) {
       if (!matchesStoredEvent(flow, event)) continue;
-      await insertRun(
-        trx,
-        {
-          appKey: row.app_key,
-          appVersion: app.version,
-          flow,
-          triggerKey: `event:${row.id}`,
-          trigger: {
-            kind: 'recordEvent',
-            entity: event.entity,
-            recordId: event.recordId,
-            record: event.after ?? null,
-            eventType: event.type,
-            at: event.at,
-            data: event.data,
-            depth: 0,
-          },
-          entityId: event.entity,
-          recordId: event.recordId,
-        },
-        now,
-      );
+      await this.startEventRun(trx, row, app, flow, now, {
+        kind: 'recordEvent',
+        entity: event.entity,
+        recordId: event.recordId,
+        record: event.after ?? null,
+        eventType: event.type,
+        at: event.at,
+        data: event.data,
+        depth: 0,
+      });
     }
+  }
+
+  // A run of `flow` started by the outbox event `row` (one per flow and event), on the trigger's record.
+  private async startEventRun(
+    trx: Db,
+    row: { id: string; app_key: string },
+    app: { version: number; model: AppModel },
+    flow: Flow,
+    now: Date,
+    trigger: { kind: string; entity: string | null; recordId: string | null } & Record<string, unknown>,
+  ): Promise<void> {
+    await insertRun(
+      trx,
+      {
+        appKey: row.app_key,
+        appVersion: app.version,
+        flow,
+        triggerKey: `event:${row.id}`,
+        trigger,
+        entityId: trigger.entity,
+        recordId: trigger.recordId,
+      },
+      now,
+    );
   }
 
   private async planDateTimer(
@@ -440,7 +421,7 @@ export class FlowTriggers {
 
 export { json };
 
-/** Whether a record event carries the output of the flow's inline start node. */
-function inlined(payload: unknown, flow: Flow): boolean {
-  return (payload as { inline?: Record<string, unknown> }).inline?.[flow.id] !== undefined;
+/** The output of the flow's inline start node that a record event carries, if any. */
+function inlineOf(payload: unknown, flow: Flow): unknown {
+  return (payload as { inline?: Record<string, unknown> }).inline?.[flow.id];
 }
