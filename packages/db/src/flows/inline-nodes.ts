@@ -4,11 +4,12 @@ import {
   DougongError,
   type EntityModel,
   type Flow,
+  type RecordInput,
   validateRecordInput,
 } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
-import { type RecordJson, rowToRecord, selectColumns } from '../records/row-mapping.js';
+import { type RecordJson, rowToRecord, selectColumns, valuesByColumn } from '../records/row-mapping.js';
 import { scoreRecords, scoreValues, scoringSpec } from '../workflow/record-scoring.js';
 import { assignNewRecords } from './assignment-performer.js';
 
@@ -150,6 +151,20 @@ export async function runInlineNodes(
 }
 
 /**
+ * What {@link runInlineNodes} set, checked and typed as an update's values are (the owner apart).
+ */
+export function checkInlineValues(
+  app: AppModel,
+  model: EntityModel,
+  values: Readonly<Record<string, unknown>>,
+  now: Date,
+): RecordInput {
+  const checked = validateRecordInput(model, values, { mode: 'update', timeZone: app.timeZone, now });
+  if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
+  return checked.record;
+}
+
+/**
  * Writes what {@link runInlineNodes} set into rows already inserted in the creating transaction (no new
  * version, history or event: those are the creation's own), checked as an update's values are; returns
  * the rows as stored now (without sub-table rows).
@@ -163,16 +178,10 @@ export async function writeInlineValues(
 ): Promise<Map<string, RecordJson>> {
   const table = sql.id(model.schemaName, model.tableName);
   const rows = patches.map(({ id, values }) => {
-    const checked = validateRecordInput(model, values, { mode: 'update', timeZone: app.timeZone, now });
-    if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
-    const row: Record<string, unknown> = { id };
-    const owner = checked.record.owner;
-    if (owner?.ownerId !== undefined) row.owner_id = owner.ownerId;
-    if (owner?.ownerDeptId !== undefined) row.owner_dept_id = owner.ownerDeptId;
-    for (const [key, value] of Object.entries(checked.record.values)) {
-      const info = model.columnsByKey.get(key);
-      if (info && value !== undefined) row[info.column] = value instanceof Date ? value.toISOString() : value;
-    }
+    const checked = checkInlineValues(app, model, values, now);
+    const row: Record<string, unknown> = { id, ...valuesByColumn(model, checked.values) };
+    if (checked.owner?.ownerId !== undefined) row.owner_id = checked.owner.ownerId;
+    if (checked.owner?.ownerDeptId !== undefined) row.owner_dept_id = checked.owner.ownerDeptId;
     return row;
   });
   // One statement per set of columns (the same node writes the same columns to every record).

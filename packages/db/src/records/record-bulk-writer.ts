@@ -13,7 +13,7 @@ import {
   validateRecordInput,
 } from '@dougong/schema';
 import { sql } from 'kysely';
-import { type InlineOutcomes, runInlineNodes } from '../flows/inline-nodes.js';
+import { checkInlineValues, type InlineOutcomes, runInlineNodes } from '../flows/inline-nodes.js';
 import { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
 import { desiredIndexes } from '../planner/index-plan.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
@@ -23,7 +23,7 @@ import { OPEN_GATE } from './record-gate.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
-import { type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
+import { type RecordJson, rowToRecord, selectColumns, valuesByColumn } from './row-mapping.js';
 import { noteBulkWrite } from './table-statistics.js';
 
 /** One record of a bulk create: the API's create payload, who creates it and when (`actor.now`). */
@@ -157,18 +157,13 @@ export class RecordBulkWriter {
         const values = inline[i]?.values ?? {};
         if (Object.keys(values).length === 0)
           return { id: p.id, actor: p.actor, now: p.now, values: p.values, owner: p.input.owner };
-        const checked = validateRecordInput(model, values, {
-          mode: 'update',
-          timeZone: this.app.timeZone,
-          now: p.now,
-        });
-        if (!checked.ok) throw new DougongError('VALIDATION_FAILED', undefined, checked.issues);
+        const checked = checkInlineValues(this.app, model, values, p.now);
         return {
           id: p.id,
           actor: p.actor,
           now: p.now,
-          values: { ...p.values, ...checked.record.values },
-          owner: { ...p.input.owner, ...checked.record.owner },
+          values: { ...p.values, ...checked.values },
+          owner: { ...p.input.owner, ...checked.owner },
         };
       }),
     );
@@ -365,27 +360,23 @@ export class RecordBulkWriter {
     if (child) columns.add('parent_id').add('sort_order');
     const json = rows.map((row) => {
       const at = row.now.toISOString();
+      const { ownerId, ownerDeptId } = ownerOf(row.owner, row.actor);
       const out: Record<string, unknown> = {
         id: row.id,
         created_at: at,
         updated_at: at,
         created_by: row.actor.userId,
         updated_by: row.actor.userId,
-        owner_id: row.owner?.ownerId !== undefined ? row.owner.ownerId : row.actor.userId,
-        owner_dept_id:
-          row.owner?.ownerDeptId !== undefined ? row.owner.ownerDeptId : (row.actor.departmentId ?? null),
+        owner_id: ownerId,
+        owner_dept_id: ownerDeptId,
       };
       if (row.parent) {
         out.parent_id = row.parent.id;
         out.sort_order = row.parent.order;
       }
-      for (const [key, value] of Object.entries(row.values)) {
-        const info = model.columnsByKey.get(key);
-        if (!info || value === undefined) continue;
-        columns.add(info.column);
-        out[info.column] = value instanceof Date ? value.toISOString() : value;
-      }
-      return out;
+      const byColumn = valuesByColumn(model, row.values);
+      for (const column of Object.keys(byColumn)) columns.add(column);
+      return { ...out, ...byColumn };
     });
     const list = sql.join([...columns].map((c) => sql.id(c)));
     const table = this.reader.table(model);
@@ -529,6 +520,17 @@ function sanitized(model: EntityModel, values: Record<string, unknown>): Record<
   return out;
 }
 
+/** The owner a new record gets: the one given, else the actor and the actor's department. */
+function ownerOf(
+  owner: RecordInput['owner'],
+  actor: Actor,
+): { ownerId: string | null; ownerDeptId: string | null } {
+  return {
+    ownerId: owner?.ownerId !== undefined ? owner.ownerId : actor.userId,
+    ownerDeptId: owner?.ownerDeptId !== undefined ? owner.ownerDeptId : (actor.departmentId ?? null),
+  };
+}
+
 const causeDepth = (actor: Actor) => (actor as { flowCause?: FlowCause }).flowCause?.depth ?? 0;
 
 /**
@@ -551,8 +553,6 @@ function provisional(p: Prepared): RecordJson {
     updatedAt: at,
     createdBy: p.actor.userId,
     updatedBy: p.actor.userId,
-    ownerId: p.input.owner?.ownerId !== undefined ? p.input.owner.ownerId : p.actor.userId,
-    ownerDeptId:
-      p.input.owner?.ownerDeptId !== undefined ? p.input.owner.ownerDeptId : (p.actor.departmentId ?? null),
+    ...ownerOf(p.input.owner, p.actor),
   } as RecordJson;
 }

@@ -22,3 +22,20 @@ export function rowToRecord(model: EntityModel, row: Record<string, unknown>, ti
 export function selectColumns(model: EntityModel): string[] {
   return [...Object.values(SYSTEM_COLUMNS), ...model.storedFields.map((f) => physicalNames.column(f.id))];
 }
+
+/**
+ * Values by field key as a JSON row by column name, for `jsonb_populate_recordset` (dates as ISO
+ * text); keys that are no column of the entity and undefined values are left out.
+ */
+export function valuesByColumn(
+  model: EntityModel,
+  values: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const info = model.columnsByKey.get(key);
+    if (!info || value === undefined) continue;
+    out[info.column] = value instanceof Date ? value.toISOString() : value;
+  }
+  return out;
+}
