@@ -8,6 +8,15 @@ const classification = (prefix: string): CaptureMapping[] => [
   { from: `${prefix}/region`, to: 'region', transform: 'trim' },
 ];
 
+/** A contact as flat JSON senders post it: name (required), company, title, mobile and e-mail. */
+const contact = (): CaptureMapping[] => [
+  { from: '/name', to: 'name', transform: 'trim', required: true },
+  { from: '/company', to: 'company', transform: 'trim' },
+  { from: '/title', to: 'title', transform: 'trim' },
+  { from: '/mobile', to: 'mobile', transform: 'phone' },
+  { from: '/email', to: 'email', transform: ['trim', 'lower'] },
+];
+
 /**
  * The sales app's lead intake channels (capture hooks): the website's sign-up form, the WeChat
  * official account and third-party lead platforms each post to `/api/public/capture/sales/{id}`
@@ -28,11 +37,7 @@ export function salesCaptureHooks(): CaptureHook[] {
       channelLabel: L('官网', 'Website'),
       auth: { scheme: 'hmac-sha256', secret: 'websiteLeadSecret' },
       mapping: [
-        { from: '/name', to: 'name', transform: 'trim', required: true },
-        { from: '/company', to: 'company', transform: 'trim' },
-        { from: '/title', to: 'title', transform: 'trim' },
-        { from: '/mobile', to: 'mobile', transform: 'phone' },
-        { from: '/email', to: 'email', transform: ['trim', 'lower'] },
+        ...contact(),
         ...classification(''),
         { from: '/page', to: 'referrer', transform: 'trim' },
         { from: '/utm/source', to: 'utm_source', transform: 'trim' },
@@ -78,15 +83,7 @@ export function salesCaptureHooks(): CaptureHook[] {
       channel: 'platform',
       channelLabel: L('第三方平台', 'Third-party platform'),
       auth: { scheme: 'bearer', secret: 'leadPlatformSecret' },
-      mapping: [
-        { from: '/name', to: 'name', transform: 'trim', required: true },
-        { from: '/company', to: 'company', transform: 'trim' },
-        { from: '/title', to: 'title', transform: 'trim' },
-        { from: '/mobile', to: 'mobile', transform: 'phone' },
-        { from: '/email', to: 'email', transform: ['trim', 'lower'] },
-        ...classification(''),
-        { from: '/source', to: 'source', transform: 'trim' },
-      ],
+      mapping: [...contact(), ...classification(''), { from: '/source', to: 'source', transform: 'trim' }],
       defaults: { source: 'third_party' },
       idempotencyKey: { header: 'X-Request-Id' },
     },

@@ -1,11 +1,9 @@
 import { FLOW_NODE_KINDS } from '@dougong/designer';
 import type { Flow } from '@dougong/schema';
-import { useEffect, useId, useState } from 'react';
+import { useState } from 'react';
 import { ApiError } from '../../api/client';
-import { FieldInput } from '../../components/FieldInput';
 import { useI18n } from '../../i18n/i18n';
-import { recordTitle } from '../../lib/fields';
-import { listRecords } from '../../lib/records';
+import { SAMPLE_SOURCE, TestSource, type TestSourceValue } from '../common/TestSource';
 import { useDesigner } from '../designer-context';
 import { useDesignerText } from '../designer-i18n';
 import { type TestRun, testFlow } from './flow-api';
@@ -16,26 +14,6 @@ export interface TestOutcome {
   readonly run: TestRun;
   readonly flowJson: string;
 }
-
-const SAMPLE_TYPES = new Set([
-  'text',
-  'longText',
-  'number',
-  'money',
-  'percent',
-  'boolean',
-  'date',
-  'datetime',
-  'singleSelect',
-  'multiSelect',
-  'email',
-  'phone',
-  'url',
-  'user',
-  'department',
-  'reference',
-  'region',
-]);
 
 /**
  * Test run from the designer: the flow as drawn (saved or not) runs on the server in test mode against
@@ -54,26 +32,10 @@ export function FlowTestPanel({
   const dt = useDesignerText();
   const { label } = useI18n();
   const { doc, app } = useDesigner();
-  const id = useId();
   const entity = doc.entities.find((e) => e.id === triggerEntity(doc, flow));
-  const [source, setSource] = useState<'sample' | 'record'>('sample');
-  const [sample, setSample] = useState<Record<string, unknown>>({});
-  const [q, setQ] = useState('');
-  const [records, setRecords] = useState<Array<{ id: string; title: string }>>([]);
-  const [recordId, setRecordId] = useState('');
+  const [against, setAgainst] = useState<TestSourceValue>(SAMPLE_SOURCE);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!entity || source !== 'record') return;
-    const handle = setTimeout(() => {
-      void listRecords(app, entity.key, { q: q || undefined, limit: 20 }).then(
-        (page) => setRecords(page.items.map((r) => ({ id: r.id, title: recordTitle(doc, entity, r) }))),
-        () => setRecords([]),
-      );
-    }, 200);
-    return () => clearTimeout(handle);
-  }, [app, doc, entity, q, source]);
 
   const run = async () => {
     setBusy(true);
@@ -81,11 +43,11 @@ export function FlowTestPanel({
     try {
       const input = !entity
         ? {}
-        : source === 'record'
-          ? { recordId }
+        : against.source === 'record'
+          ? { recordId: against.picked?.id ?? '' }
           : {
               record: Object.fromEntries(
-                Object.entries(sample).filter(([, v]) => v !== null && v !== undefined),
+                Object.entries(against.sample).filter(([, v]) => v !== null && v !== undefined),
               ),
             };
       const result = await testFlow(app, flow, input as never);
@@ -114,78 +76,19 @@ export function FlowTestPanel({
       </header>
       <p className="muted">{dt('flows.testHelp')}</p>
       {entity && (
-        <fieldset className="test-source">
-          <legend>{dt('flows.testAgainst')}</legend>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-src`}
-              checked={source === 'sample'}
-              onChange={() => setSource('sample')}
-            />
-            {dt('flows.sampleValues')}
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-src`}
-              checked={source === 'record'}
-              data-testid="test-source-record"
-              onChange={() => setSource('record')}
-            />
-            {dt('flows.realRecord')}
-          </label>
-        </fieldset>
-      )}
-      {entity && source === 'sample' && (
-        <div className="sample" data-testid="test-sample">
-          {entity.fields
-            .filter((f) => SAMPLE_TYPES.has(f.type))
-            .map((f) => (
-              <div key={f.id} className="flow-input" data-field={f.key}>
-                <label htmlFor={`${id}-${f.id}`}>{label(f.label)}</label>
-                <FieldInput
-                  id={`${id}-${f.id}`}
-                  field={f}
-                  value={sample[f.key] ?? null}
-                  onChange={(v) => setSample({ ...sample, [f.key]: v })}
-                  readOnly={false}
-                  invalid={false}
-                  doc={doc}
-                  app={app}
-                />
-              </div>
-            ))}
-        </div>
-      )}
-      {entity && source === 'record' && (
-        <div className="test-record">
-          <input
-            type="search"
-            aria-label={dt('rules.searchRecords')}
-            placeholder={dt('rules.searchRecords')}
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-          />
-          <select
-            aria-label={dt('flows.realRecord')}
-            value={recordId}
-            data-testid="test-record"
-            onChange={(e) => setRecordId(e.target.value)}
-          >
-            <option value="">{dt('rules.choose')}</option>
-            {records.map((r) => (
-              <option key={r.id} value={r.id}>
-                {r.title}
-              </option>
-            ))}
-          </select>
-        </div>
+        <TestSource
+          entity={entity}
+          value={against}
+          onChange={setAgainst}
+          records
+          searchLabel={dt('rules.searchRecords')}
+          testIds={{ record: 'test-source-record', sample: 'test-sample', pick: 'test-record' }}
+        />
       )}
       <button
         type="button"
         className="primary"
-        disabled={busy || (source === 'record' && !!entity && !recordId)}
+        disabled={busy || (against.source === 'record' && !!entity && !against.picked)}
         data-testid="run-test"
         onClick={() => void run()}
       >

@@ -4,6 +4,7 @@ import { useI18n } from '../../i18n/i18n';
 import { useDesigner } from '../designer-context';
 import { useDesignerText } from '../designer-i18n';
 import { type StepPlace, ValueInput } from './FlowInputs';
+import { RemoveButton, withoutKey } from './panel-kit';
 
 const WRITABLE = new Set<Field['type']>([
   'text',
@@ -73,17 +74,10 @@ export function ValuesEditor({
               {...(field ? { field } : {})}
               onChange={(v) => onChange({ ...values, [key]: v === undefined ? null : v })}
             />
-            <button
-              type="button"
-              className="link danger"
-              aria-label={`${dt('flows.removeValue')} ${name(key)}`}
-              onClick={() => {
-                const { [key]: _, ...rest } = values;
-                onChange(rest);
-              }}
-            >
-              ✕
-            </button>
+            <RemoveButton
+              label={`${dt('flows.removeValue')} ${name(key)}`}
+              onRemove={() => onChange(withoutKey(values, key) ?? {})}
+            />
           </div>
         );
       })}

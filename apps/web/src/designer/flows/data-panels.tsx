@@ -6,7 +6,17 @@ import { useDesignerText } from '../designer-i18n';
 import { RuleBuilder } from '../rules/RuleBuilder';
 import { ScoringEditor, type ScoringModelView } from '../rules/ScoringEditor';
 import { EntitySelect, TemplateInput, ValueInput } from './FlowInputs';
-import { Check, Choice, InlineCheck, issuesWithin, type PanelProps, Row, triggerEntity } from './panel-kit';
+import {
+  Check,
+  Choice,
+  InlineCheck,
+  issuesWithin,
+  type PanelProps,
+  RemoveButton,
+  Row,
+  triggerEntity,
+  withoutKey,
+} from './panel-kit';
 import { ValuesEditor } from './ValuesEditor';
 
 /** A number input row (empty removes the setting). */
@@ -235,17 +245,10 @@ export function HttpRequestPanel({ node, place, patch }: PanelProps<'httpRequest
               />
               {dt('flows.secret')}
             </label>
-            <button
-              type="button"
-              className="link danger"
-              aria-label={`${dt('flows.removeValue')} ${name}`}
-              onClick={() => {
-                const { [name]: _, ...rest } = headers;
-                patch({ headers: Object.keys(rest).length ? rest : undefined });
-              }}
-            >
-              ✕
-            </button>
+            <RemoveButton
+              label={`${dt('flows.removeValue')} ${name}`}
+              onRemove={() => patch({ headers: withoutKey(headers, name) })}
+            />
           </div>
         ))}
         <AddName
@@ -274,17 +277,10 @@ export function HttpRequestPanel({ node, place, patch }: PanelProps<'httpRequest
               onChange={(e) => patch({ responseMap: { ...responseMap, [name]: e.target.value } })}
               onBlur={seal}
             />
-            <button
-              type="button"
-              className="link danger"
-              aria-label={`${dt('flows.removeValue')} ${name}`}
-              onClick={() => {
-                const { [name]: _, ...rest } = responseMap;
-                patch({ responseMap: Object.keys(rest).length ? rest : undefined });
-              }}
-            >
-              ✕
-            </button>
+            <RemoveButton
+              label={`${dt('flows.removeValue')} ${name}`}
+              onRemove={() => patch({ responseMap: withoutKey(responseMap, name) })}
+            />
           </div>
         ))}
         <AddName

@@ -200,3 +200,18 @@ export function InlineCheck({
     </>
   );
 }
+
+/** The ✕ button that removes one entry of a list or map in a panel. */
+export function RemoveButton({ label, onRemove }: { label: string; onRemove(): void }) {
+  return (
+    <button type="button" className="link danger" aria-label={label} onClick={onRemove}>
+      ✕
+    </button>
+  );
+}
+
+/** A map without one of its keys; undefined when nothing is left (the property is then dropped). */
+export function withoutKey<T>(map: Readonly<Record<string, T>>, name: string): Record<string, T> | undefined {
+  const { [name]: _, ...rest } = map;
+  return Object.keys(rest).length > 0 ? rest : undefined;
+}

@@ -1,10 +1,7 @@
 import type { EvalContext } from '@dougong/rules';
-import { useEffect, useId, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { loadMe } from '../../api/session';
-import { FieldInput } from '../../components/FieldInput';
-import { useI18n } from '../../i18n/i18n';
-import { recordTitle } from '../../lib/fields';
-import { listRecords, type RecordJson } from '../../lib/records';
+import { SAMPLE_SOURCE, TestSource, type TestSourceValue } from '../common/TestSource';
 import { useDesigner } from '../designer-context';
 import { useDesignerText } from '../designer-i18n';
 
@@ -13,26 +10,6 @@ export interface RuleOutcome {
   readonly ok: boolean;
   readonly text: string;
 }
-
-const SAMPLE_TYPES = new Set([
-  'text',
-  'longText',
-  'number',
-  'money',
-  'percent',
-  'boolean',
-  'date',
-  'datetime',
-  'singleSelect',
-  'multiSelect',
-  'email',
-  'phone',
-  'url',
-  'user',
-  'department',
-  'reference',
-  'region',
-]);
 
 let me: Promise<string | undefined> | undefined;
 
@@ -50,15 +27,9 @@ export function RuleTestPanel({
   test(record: Record<string, unknown>, ctx: EvalContext): RuleOutcome;
 }) {
   const dt = useDesignerText();
-  const { label } = useI18n();
-  const { doc, app } = useDesigner();
-  const id = useId();
+  const { doc } = useDesigner();
   const entity = doc.entities.find((e) => e.id === entityId);
-  const [source, setSource] = useState<'sample' | 'record'>('sample');
-  const [sample, setSample] = useState<Record<string, unknown>>({});
-  const [q, setQ] = useState('');
-  const [records, setRecords] = useState<RecordJson[]>([]);
-  const [picked, setPicked] = useState<RecordJson | null>(null);
+  const [against, setAgainst] = useState<TestSourceValue>(SAMPLE_SOURCE);
   const [outcome, setOutcome] = useState<RuleOutcome | null>(null);
   const [userId, setUserId] = useState<string | undefined>(undefined);
 
@@ -67,24 +38,8 @@ export function RuleTestPanel({
     void me.then(setUserId);
   }, []);
 
-  useEffect(() => {
-    if (!entity || entity.kind === 'child' || source !== 'record') return;
-    const handle = setTimeout(() => {
-      const byId = /^[0-9a-f-]{36}$/i.test(q.trim());
-      void listRecords(
-        app,
-        entity.key,
-        byId ? { filter: { '==': [{ var: 'id' }, q.trim()] } } : { q: q || undefined, limit: 20 },
-      ).then(
-        (page) => setRecords(page.items),
-        () => setRecords([]),
-      );
-    }, 200);
-    return () => clearTimeout(handle);
-  }, [app, entity, q, source]);
-
   const run = () => {
-    const record = source === 'record' ? (picked ?? {}) : sample;
+    const record = against.source === 'record' ? (against.picked ?? {}) : against.sample;
     try {
       setOutcome(
         test(record, {
@@ -102,79 +57,21 @@ export function RuleTestPanel({
   return (
     <section className="rule-test" data-testid="rule-test" aria-label={dt('rules.test')}>
       <h3>{dt('rules.test')}</h3>
-      {entity.kind !== 'child' && (
-        <fieldset className="test-source">
-          <legend className="sr-only">{dt('flows.testAgainst')}</legend>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-src`}
-              checked={source === 'sample'}
-              onChange={() => setSource('sample')}
-            />
-            {dt('flows.sampleValues')}
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${id}-src`}
-              checked={source === 'record'}
-              data-testid="rule-test-record"
-              onChange={() => setSource('record')}
-            />
-            {dt('flows.realRecord')}
-          </label>
-        </fieldset>
-      )}
-      {source === 'sample' ? (
-        <div className="sample" data-testid="rule-test-sample">
-          {entity.fields
-            .filter((f) => SAMPLE_TYPES.has(f.type))
-            .map((f) => (
-              <div key={f.id} className="flow-input" data-field={f.key}>
-                <label htmlFor={`${id}-${f.id}`}>{label(f.label)}</label>
-                <FieldInput
-                  id={`${id}-${f.id}`}
-                  field={f}
-                  value={sample[f.key] ?? null}
-                  onChange={(v) => setSample({ ...sample, [f.key]: v })}
-                  readOnly={false}
-                  invalid={false}
-                  doc={doc}
-                  app={app}
-                />
-              </div>
-            ))}
-        </div>
-      ) : (
-        <div className="test-record">
-          <input
-            type="search"
-            aria-label={dt('rules.searchOrId')}
-            placeholder={dt('rules.searchOrId')}
-            value={q}
-            onChange={(e) => setQ(e.target.value)}
-          />
-          <select
-            aria-label={dt('flows.realRecord')}
-            value={picked?.id ?? ''}
-            data-testid="rule-test-pick"
-            onChange={(e) => setPicked(records.find((r) => r.id === e.target.value) ?? null)}
-          >
-            <option value="">{dt('rules.choose')}</option>
-            {records.map((r) => (
-              <option key={r.id} value={r.id}>
-                {recordTitle(doc, entity, r)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <TestSource
+        entity={entity}
+        value={against}
+        onChange={setAgainst}
+        records={entity.kind !== 'child'}
+        byId
+        searchLabel={dt('rules.searchOrId')}
+        legendHidden
+        testIds={{ record: 'rule-test-record', sample: 'rule-test-sample', pick: 'rule-test-pick' }}
+      />
       <button
         type="button"
         className="primary"
         data-testid="rule-test-run"
-        disabled={source === 'record' && !picked}
+        disabled={against.source === 'record' && !against.picked}
         onClick={run}
       >
         {dt('rules.runTest')}
