@@ -80,6 +80,12 @@ function inlineApp(team: string[]): AppDocument {
                   target: { team: 'east' },
                   strategy: 'round-robin',
                 },
+                {
+                  id: 'west',
+                  condition: { '==': [{ var: 'region' }, 'west'] },
+                  target: { team: 'east' },
+                  strategy: 'least-loaded',
+                },
               ],
             },
             teams: { east: team },
@@ -203,6 +209,33 @@ describe('inline start nodes: assignment and scoring as a record is written', ()
     // The next single create takes the next turn.
     const next = await fx.api('POST', LEADS, { name: '六', source: 'web', region: 'east' });
     expect(next.body.ownerId).toBe(team[1]);
+  });
+
+  it('balances a bulk create by least open records, not counting the new records for their creator', async () => {
+    const owned = async () => {
+      const { rows } = await sql<{ owner_id: string; n: number }>`select owner_id, count(*)::int as n
+        from app_inl.t_lead where deleted_at is null group by owner_id`.execute(fx.database.db);
+      const byOwner = new Map(rows.map((r) => [String(r.owner_id), Number(r.n)]));
+      return team.map((id) => byOwner.get(id) ?? 0);
+    };
+    const before = await owned();
+    // A team member imports: until assigned, each new lead is provisionally theirs.
+    const actor = { userId: team[0]!, now: fx.clock.now() };
+    const ids = await writer.create(
+      lead,
+      Array.from({ length: 8 }, (_, i) => ({
+        payload: { name: `西${i}`, source: 'web', region: 'west' },
+        actor,
+      })),
+    );
+    const after = await owned();
+    const gained = after.map((n, i) => n - before[i]!);
+    expect(gained.reduce((a, b) => a + b, 0)).toBe(ids.length);
+    // Least-loaded evens the counts out (they differ by at most one once the gap is closed).
+    expect(Math.abs(after[0]! - after[1]!)).toBeLessThanOrEqual(
+      Math.max(1, Math.abs(before[0]! - before[1]!) - 8),
+    );
+    expect(gained.every((n) => n >= 8 / 2 - Math.abs(before[0]! - before[1]!))).toBe(true);
   });
 
   it('runs nothing inline when a bulk write raises no events (demo data, imports of history)', async () => {

@@ -105,18 +105,20 @@ export async function performAssignment(
  * (records being created, before their events are written): one lock on the node's cursor, targets and
  * open-record counts read once, each choice counted before the next. Returns, per record, the outcome
  * and the values to write (owner, owner department, explanation, the node's values), or null values
- * when nobody could be chosen; the cursors are saved.
+ * when nobody could be chosen; the cursors are saved. `stored` tells whether the records are in the table
+ * already (a single create, assigned after its insert) or not yet (a bulk create, before its insert).
  */
 export async function assignNewRecords(
   trx: Db,
   effects: readonly AssignEffect[],
   ctx: Omit<AssignmentContext, 'cause'>,
+  stored: boolean,
 ): Promise<Array<{ outcome: AssignmentOutcome; values: Record<string, unknown> | null }>> {
   if (effects.length === 0) return [];
   const model = ctx.model.entitiesById.get(effects[0]!.entity);
   if (!model) throw new DougongError('NOT_FOUND', `No entity "${effects[0]!.entity}".`);
   const session = await AssignmentSession.open(trx, ctx, model);
-  const out = await session.assign(effects);
+  const out = await session.assign(effects, stored);
   await session.persist();
   return out;
 }
@@ -150,9 +152,14 @@ class AssignmentSession {
     return new AssignmentSession(trx, ctx, model, scope);
   }
 
-  /** Chooses an owner for each record in order; each choice counts as an open record of its owner. */
+  /**
+   * Chooses an owner for each record in order; each choice counts as an open record of its owner. With
+   * `stored` false the records are not in the table yet (a bulk create assigns them before it writes
+   * them): the open counts read do not include them under their provisional owner.
+   */
   async assign(
     effects: ReadonlyArray<AssignEffect & { record: Record<string, unknown> }>,
+    stored = true,
   ): Promise<Array<{ outcome: AssignmentOutcome; values: Record<string, unknown> | null }>> {
     const sets: AssignmentRuleSet[] = [];
     for (const effect of effects) sets.push(await this.ruleSet(effect));
@@ -174,7 +181,7 @@ class AssignmentSession {
         ctx: { now: this.ctx.now, timeZone: this.ctx.model.timeZone },
         labels,
       });
-      this.apply(state, result, effect.record, open);
+      this.apply(state, result, effect.record, open, stored);
       return result;
     });
     const owners = [...new Set(results.flatMap((r) => (r.owner ? [r.owner] : [])))];
@@ -220,6 +227,7 @@ class AssignmentSession {
     result: ReturnType<typeof assignOwner>,
     record: Record<string, unknown>,
     open: (record: Record<string, unknown>) => boolean,
+    stored: boolean,
   ): void {
     const mutable = state as {
       cursors: Record<string, number>;
@@ -236,7 +244,7 @@ class AssignmentSession {
       }
     }
     if (!result.owner || !open(record)) return;
-    const before = typeof record.ownerId === 'string' ? record.ownerId : null;
+    const before = stored && typeof record.ownerId === 'string' ? record.ownerId : null;
     if (before === result.owner) return;
     const previous = before ? mutable.users[before] : undefined;
     if (previous) previous.openCount -= 1;

@@ -60,6 +60,7 @@ export interface InlineResult {
  * them, as if one by one in order) or scored (attribute points: a new record has no events). The
  * caller writes the values (with the rows, or by {@link writeInlineValues}); the run of each flow then
  * starts with that node done. A node that cannot be planned here (a bad expression) is left to the run.
+ * `stored` tells whether the records are in their table already (written before the nodes run) or not.
  */
 export async function runInlineNodes(
   trx: Db,
@@ -67,6 +68,7 @@ export async function runInlineNodes(
   model: EntityModel,
   records: readonly RecordJson[],
   now: Date,
+  stored: boolean,
 ): Promise<InlineResult[]> {
   const out: InlineResult[] = records.map((record) => ({ record, values: {}, outcomes: {} }));
   const flows = inlineFlows(app, model);
@@ -112,6 +114,7 @@ export async function runInlineNodes(
           record: out[p.index]!.record,
         })),
         { appKey: app.document.key, flowId: flow.id, nodeId: flow.start, model: app, now },
+        stored,
       );
       for (const [i, { index }] of assigns.entries()) {
         const { outcome, values } = assigned[i]!;

@@ -148,6 +148,7 @@ export class RecordBulkWriter {
             model,
             prepared.map((p) => provisional(p)),
             prepared[0]!.now,
+            false,
           )
         : [];
     const stored = await this.insert(

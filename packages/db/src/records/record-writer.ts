@@ -97,7 +97,7 @@ export class RecordWriter {
       let stored = await this.reader.get(model, id, openView(gate), trx);
       const depth = (actor as { flowCause?: FlowCause }).flowCause?.depth ?? 0;
       const [inline] =
-        depth < MAX_CAUSE_DEPTH ? await runInlineNodes(trx, this.app, model, [stored], now) : [];
+        depth < MAX_CAUSE_DEPTH ? await runInlineNodes(trx, this.app, model, [stored], now, true) : [];
       if (inline && Object.keys(inline.values).length > 0) {
         const written = await writeInlineValues(trx, this.app, model, [{ id, values: inline.values }], now);
         stored = { ...stored, ...written.get(id) };
