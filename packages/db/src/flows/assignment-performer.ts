@@ -262,7 +262,7 @@ class AssignmentSession {
       const key =
         'lookup' in target
           ? JSON.stringify([target, Object.values(target.lookup.match).map((k) => effect.record[k] ?? null)])
-          : JSON.stringify(target);
+          : targetKey(target);
       let found = this.resolved.get(key);
       if (!found) {
         found = await resolveTarget(this.trx, this.ctx, target, effect.record, this.teams);
@@ -425,4 +425,16 @@ function fieldLabels(model: EntityModel): FieldLabel[] {
     label: both(f.label, f.key),
     ...('options' in f ? { options: f.options.map((o) => ({ id: o.id, label: both(o.label, o.id) })) } : {}),
   }));
+}
+
+// The cache key of a target that does not depend on the record: the same metadata object serves every
+// record of a batch, so its key is worked out once.
+const targetKeys = new WeakMap<object, string>();
+function targetKey(target: MetadataTarget): string {
+  let key = targetKeys.get(target);
+  if (key === undefined) {
+    key = JSON.stringify(target);
+    targetKeys.set(target, key);
+  }
+  return key;
 }

@@ -156,7 +156,7 @@ export async function recordLinkClick(
     after: record,
   };
   await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
-    values (${link.app}, 'linkClicked', ${event.entity}, ${event.recordId}, cast(${JSON.stringify(event)} as jsonb))`.execute(
+    values (${link.app}, 'linkClicked', ${event.entity}, ${event.recordId}, cast(${JSON.stringify(event)} as json))`.execute(
     db,
   );
   return true;

@@ -72,7 +72,7 @@ export async function emitRecordEvent(
     ...(inline && Object.keys(inline).length > 0 ? { inline } : {}),
   };
   await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
-    values (${app.document.key}, ${kind}, ${model.entity.id}, ${recordId}, cast(${JSON.stringify(payload)} as jsonb))`.execute(
+    values (${app.document.key}, ${kind}, ${model.entity.id}, ${recordId}, cast(${JSON.stringify(payload)} as json))`.execute(
     trx,
   );
 }

@@ -27,6 +27,19 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
   '0008_record_workflow': workflowMigration,
   '0009_templates': templateMigration,
   '0010_match_key_order': matchKeyOrderMigration,
+  '0011_json_logs': {
+    // The history and the outbox are written far more often than read, and only ever read whole:
+    // stored as `json` (checked, kept as written) rather than `jsonb` (parsed into a tree), a write of
+    // them costs a fraction. Nothing queries inside them; every value is kept by the conversion.
+    async up(db: Kysely<unknown>) {
+      await sql`alter table dougong.record_history alter column changes type json using cast(changes as json)`.execute(
+        db,
+      );
+      await sql`alter table dougong.flow_events alter column payload type json using cast(payload as json)`.execute(
+        db,
+      );
+    },
+  },
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.

@@ -2,6 +2,7 @@ import { type AppModel, DougongError, duplicateKey, type EntityModel } from '@do
 import { sql } from 'kysely';
 import { storedKey } from './duplicate-index.js';
 import type { Db } from './record-reader.js';
+import { settleInOrder } from './settle-in-order.js';
 
 /**
  * {@link indexDuplicates} for many new records of one entity at once, with the same outcome as
@@ -39,16 +40,17 @@ export async function indexDuplicatesBulk(
   );
   if (keys.length === 0) return;
   const locks = [...new Set(keys.map((k) => `${appKey}/${entityId}/${k.rule_id}/${k.key}`))].sort();
-  await sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
-    from (select k from jsonb_array_elements_text(cast(${JSON.stringify(locks)} as jsonb)) as k order by k) l`.execute(
+  // Sent without waiting: the statements after it queue behind it on the connection.
+  const locked = sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
+    from (select k from json_array_elements_text(cast(${JSON.stringify(locks)} as json)) as k order by k) l`.execute(
     trx,
   );
   // The batch is parsed once per statement (a materialised CTE); positions of its records by id.
   const ords = Object.fromEntries(records.map((r, i) => [r.id, i]));
-  const batch = sql`with n as materialized (select * from jsonb_to_recordset(cast(${JSON.stringify(keys)} as jsonb))
+  const batch = sql`with n as materialized (select * from json_to_recordset(cast(${JSON.stringify(keys)} as json))
       as x(record_id uuid, rule_id text, key text, ord integer, rule_ord integer, at timestamptz)),
     o as materialized (select cast(${JSON.stringify(ords)} as jsonb) as ords)`;
-  await sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
+  const stored = sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
     ${batch} select ${appKey}, ${entityId}, record_id, rule_id, key from n`.execute(trx);
   // Pairs of a new key `n` and a live record sharing it: not `n`'s record itself, and not one created
   // after it in this batch; the first 50 by record id. A lateral index lookup per new key, so the plan
@@ -66,6 +68,7 @@ export async function indexDuplicatesBulk(
         limit 50) m)`;
   const blocking = rules.filter((r) => r.onDuplicate === 'block').map((r) => r.id);
   if (blocking.length > 0) {
+    await settleInOrder([locked, stored]);
     const { rows } = await sql<{ ord: number; rule_id: string }>`${pairs} select ord, rule_id from pairs
       where rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(blocking)} as jsonb)))
       order by ord limit 1`.execute(trx);
@@ -81,11 +84,13 @@ export async function indexDuplicatesBulk(
     }
   }
   const linking = rules.filter((r) => r.onDuplicate !== 'block').map((r) => r.id);
-  if (linking.length === 0) return;
+  if (linking.length === 0) return settleInOrder([locked, stored]);
   // At most 50 links per record and rule, as a single write makes.
-  await sql`insert into dougong.duplicate_links (app_key, entity_id, record_id, duplicate_of, rule_id, created_at)
+  const linked =
+    sql`insert into dougong.duplicate_links (app_key, entity_id, record_id, duplicate_of, rule_id, created_at)
     ${pairs} select ${appKey}, ${entityId}, record_id, other, rule_id, at from pairs
     where rule_id = any(select jsonb_array_elements_text(cast(${JSON.stringify(linking)} as jsonb)))
     order by ord, rule_ord
     on conflict do nothing`.execute(trx);
+  await settleInOrder([locked, stored, linked]);
 }

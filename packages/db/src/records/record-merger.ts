@@ -314,7 +314,7 @@ export class RecordMerger {
         });
         const { rows } = await sql`with moved as (${update})
           insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at)
-          select ${this.reader.app.document.key}, ${entity.entity.id}, moved.id, 'update', cast(${changes} as jsonb), ${actor.userId}, ${at}
+          select ${this.reader.app.document.key}, ${entity.entity.id}, moved.id, 'update', cast(${changes} as json), ${actor.userId}, ${at}
           from moved returning record_id`.execute(trx);
         count = rows.length;
       }

@@ -446,7 +446,7 @@ export class RecordWriter {
     const entry = options.history ? { ...changes, [MERGE_NOTE]: options.history.note } : changes;
     const source = actor.source ? JSON.stringify(actor.source) : null;
     await sql`insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at, source)
-      values (${this.app.document.key}, ${model.entity.id}, ${id}, ${action}, cast(${JSON.stringify(entry)} as jsonb), ${actor.userId}, ${now.toISOString()}, cast(${source} as jsonb))`.execute(
+      values (${this.app.document.key}, ${model.entity.id}, ${id}, ${action}, cast(${JSON.stringify(entry)} as json), ${actor.userId}, ${now.toISOString()}, cast(${source} as jsonb))`.execute(
       trx,
     );
   }

@@ -55,7 +55,7 @@ export async function recordBehaviourEvent(
       eventId: id,
     };
     await sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
-      values (${app.document.key}, 'recordEvent', ${event.entityId}, ${event.recordId}, cast(${JSON.stringify(payload)} as jsonb))`.execute(
+      values (${app.document.key}, 'recordEvent', ${event.entityId}, ${event.recordId}, cast(${JSON.stringify(payload)} as json))`.execute(
       db,
     );
   }
