@@ -285,12 +285,18 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
         },
       };
       const started = performance.now();
+      const cpu = process.cpuUsage();
       const parsed = parseCsv(text);
       const columns = resolveMapping(lead, parsed[0]!, undefined, gate);
       const report = await runImport(repo, lead, parsed, plan, columns, actor, gate, undefined, {
         ...(batchSize ? { batchSize } : {}),
       });
-      return { report, seconds: (performance.now() - started) / 1000 };
+      const used = process.cpuUsage(cpu);
+      return {
+        report,
+        seconds: (performance.now() - started) / 1000,
+        cpuMs: (used.user + used.system) / 1000,
+      };
     };
     const events = () => count(db, sql<{ n: number }>`select count(*)::int as n from dougong.flow_events`);
 
@@ -317,6 +323,11 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
     // Assignment and scoring run inline (the sales flows' start nodes): count the leads they reached.
     const column = (key: string) => sql.ref(`t.${lead.columnsByKey.get(key)!.column}`);
     const table = sql.table(`${lead.schemaName}.${lead.tableName}`);
+    const { rows: spread } = await sql<{ fewest: number; most: number }>`select
+        min(n)::int as fewest, max(n)::int as most
+      from (select count(*) as n from ${table} as t where ${column('assignedAt')} is not null group by t.owner_id) c`.execute(
+      db,
+    );
     const { rows: reachedRows } = await sql<{
       leads: number;
       assigned: number;
@@ -333,8 +344,10 @@ export async function runImportBench(options: ImportBenchOptions): Promise<void>
     log(
       `${label} batched import: ${report.total.toLocaleString()} rows in ${main.seconds.toFixed(1)} s = ${rate.toFixed(0)} rows/s` +
         ` (created ${report.created.toLocaleString()}, skipped ${report.skipped} of ${file.duplicates} duplicate rows, rejected ${report.rejected.length} of ${file.bad} bad rows;` +
-        ` ${reached.assigned.toLocaleString()} of ${reached.leads.toLocaleString()} leads assigned by rule to ${reached.owners} reps and ${reached.scored.toLocaleString()} scored and graded;` +
-        ` ${queued.toLocaleString()} flow events queued; ${history.toLocaleString()} history entries)` +
+        ` ${reached.assigned.toLocaleString()} of ${reached.leads.toLocaleString()} leads assigned by rule to ${reached.owners} reps (${spread[0]?.fewest ?? 0}–${spread[0]?.most ?? 0} each) and ${reached.scored.toLocaleString()} scored and graded;` +
+        ` ${queued.toLocaleString()} flow events queued; ${history.toLocaleString()} history entries;` +
+        // The import's own CPU: validation, rules, assignment, statements (with PGlite also the database).
+        ` ${((main.cpuMs * 1000) / report.total).toFixed(0)} µs of this process's CPU a row)` +
         `; ${(rate / baseRate).toFixed(1)}× row by row` +
         (options.kind === 'postgres'
           ? `; goal ≥ ${GOAL_ROWS_PER_SECOND.toLocaleString()} rows/s: ${rate >= GOAL_ROWS_PER_SECOND ? 'met' : 'NOT met'}`

@@ -28,21 +28,7 @@ export function linkageStates(
   record: Readonly<Record<string, unknown>>,
   ctx: EvalContext,
 ): LinkageStates {
-  const nodes = new Map(fieldNodes(form).map((n) => [n.fieldId, n]));
-  const base: Record<string, Partial<FieldState>> = {};
-  for (const field of model.entity.fields) {
-    const node = nodes.get(field.id);
-    base[field.key] = {
-      visible: node !== undefined,
-      required: false,
-      readOnly: COMPUTED.has(field.type) || node?.readOnly === true,
-    };
-  }
-  const own = (form.linkage ?? []).filter((r) => r.subTable === undefined).map(toLinkageRule);
-  const bySubTable = new Map<string, LinkageRule[]>();
-  for (const rule of form.linkage ?? [])
-    if (rule.subTable !== undefined)
-      bySubTable.set(rule.subTable, [...(bySubTable.get(rule.subTable) ?? []), toLinkageRule(rule)]);
+  const { base, own, bySubTable } = formParts(model, form);
 
   // Rules see only values their field accepts (what the server could store): a half-typed "12a" reads as
   // null instead of making a decimal operation throw. What the user typed is kept in the result.
@@ -77,6 +63,61 @@ export function linkageStates(
   );
 }
 
+/** What linkage needs of a form, whatever the record: the fields' base states and the rules. */
+interface FormParts {
+  readonly base: Readonly<Record<string, Partial<FieldState>>>;
+  readonly own: readonly LinkageRule[];
+  readonly bySubTable: ReadonlyMap<string, readonly LinkageRule[]>;
+  // What the parts were made from: a form or entity edited into new objects makes them again.
+  readonly layout: FormDefinition['layout'];
+  readonly linkage: FormDefinition['linkage'];
+  readonly fields: EntityModel['entity']['fields'];
+}
+
+// Per form and entity model, so checking many records (an import) works them out once.
+const partsCache = new WeakMap<FormDefinition, WeakMap<EntityModel, FormParts>>();
+
+function formParts(model: EntityModel, form: FormDefinition): FormParts {
+  let byModel = partsCache.get(form);
+  if (!byModel) {
+    byModel = new WeakMap();
+    partsCache.set(form, byModel);
+  }
+  const cached = byModel.get(model);
+  if (
+    cached &&
+    cached.layout === form.layout &&
+    cached.linkage === form.linkage &&
+    cached.fields === model.entity.fields
+  )
+    return cached;
+  const nodes = new Map(fieldNodes(form).map((n) => [n.fieldId, n]));
+  const base: Record<string, Partial<FieldState>> = {};
+  for (const field of model.entity.fields) {
+    const node = nodes.get(field.id);
+    base[field.key] = {
+      visible: node !== undefined,
+      required: false,
+      readOnly: COMPUTED.has(field.type) || node?.readOnly === true,
+    };
+  }
+  const own = (form.linkage ?? []).filter((r) => r.subTable === undefined).map(toLinkageRule);
+  const bySubTable = new Map<string, LinkageRule[]>();
+  for (const rule of form.linkage ?? [])
+    if (rule.subTable !== undefined)
+      bySubTable.set(rule.subTable, [...(bySubTable.get(rule.subTable) ?? []), toLinkageRule(rule)]);
+  const parts = {
+    base,
+    own,
+    bySubTable,
+    layout: form.layout,
+    linkage: form.linkage,
+    fields: model.entity.fields,
+  };
+  byModel.set(model, parts);
+  return parts;
+}
+
 function toLinkageRule(rule: FormLinkageRule): LinkageRule {
   return {
     id: rule.id,
@@ -89,8 +130,10 @@ function toLinkageRule(rule: FormLinkageRule): LinkageRule {
 
 function plain(states: Record<string, FieldState>, parentVisible: boolean): Record<string, FormFieldState> {
   const out: Record<string, FormFieldState> = {};
-  for (const [key, s] of Object.entries(states))
+  for (const key in states) {
+    const s = states[key]!;
     out[key] = { visible: s.visible && parentVisible, required: s.required, readOnly: s.readOnly };
+  }
   return out;
 }
 

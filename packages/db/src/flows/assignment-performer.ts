@@ -127,6 +127,8 @@ export async function assignNewRecords(
 class AssignmentSession {
   private readonly teams = new Map<string, Team>();
   private readonly resolved = new Map<string, AssignmentTarget>();
+  // Resolved rule sets by the node's rules object, then by the record values its lookups read.
+  private readonly sets = new WeakMap<object, Map<string, AssignmentRuleSet>>();
   private state: AssignmentState | undefined;
   private readonly cursorsMoved = new Map<string, number>();
   private weightsMoved = false;
@@ -252,12 +254,33 @@ class AssignmentSession {
     if (next) next.openCount += 1;
   }
 
-  // The node's rule set with metadata targets resolved (lookups per record values, the rest once).
+  // The node's rule set with metadata targets resolved (lookups per record values, the rest once). Records
+  // with the same looked-up values share one resolved set.
   private async ruleSet(
     effect: AssignEffect & { record: Record<string, unknown> },
   ): Promise<AssignmentRuleSet> {
     for (const [id, members] of Object.entries(effect.teams))
       if (!this.teams.has(id)) this.teams.set(id, { name: text(id), members: [...members] });
+    const set = (effect.rules ?? {}) as {
+      rules?: Array<AssignmentRuleSet['rules'][number] & { target: MetadataTarget }>;
+      fallback?: NonNullable<AssignmentRuleSet['fallback']> & { target: MetadataTarget };
+    };
+    const targets = [
+      ...(set.rules ?? []).map((r) => r.target),
+      ...(set.fallback ? [set.fallback.target] : []),
+    ];
+    const lookedUp = JSON.stringify(
+      targets.flatMap((t) =>
+        'lookup' in t ? [Object.values(t.lookup.match).map((k) => effect.record[k] ?? null)] : [],
+      ),
+    );
+    let bySet = this.sets.get(set);
+    if (!bySet) {
+      bySet = new Map();
+      this.sets.set(set, bySet);
+    }
+    const known = bySet.get(lookedUp);
+    if (known) return known;
     const resolve = async (target: MetadataTarget): Promise<AssignmentTarget> => {
       const key =
         'lookup' in target
@@ -270,23 +293,22 @@ class AssignmentSession {
       }
       return found;
     };
-    const set = (effect.rules ?? {}) as {
-      rules?: Array<AssignmentRuleSet['rules'][number] & { target: MetadataTarget }>;
-      fallback?: NonNullable<AssignmentRuleSet['fallback']> & { target: MetadataTarget };
-    };
     const rules: AssignmentRuleSet['rules'][number][] = [];
     for (const rule of set.rules ?? []) rules.push({ ...rule, target: await resolve(rule.target) });
-    return {
+    const resolved: AssignmentRuleSet = {
       rules,
       ...(set.fallback ? { fallback: { ...set.fallback, target: await resolve(set.fallback.target) } } : {}),
     };
+    bySet.set(lookedUp, resolved);
+    return resolved;
   }
 
   // Users, open counts, cursors and weights, read once per session (after every target is resolved).
   private async load(sets: readonly AssignmentRuleSet[], openFilter: unknown): Promise<AssignmentState> {
     if (!this.state) {
+      const distinct = [...new Set(sets)];
       const rules: AssignmentRuleSet = {
-        rules: sets.flatMap((s) => s.rules),
+        rules: distinct.flatMap((s) => s.rules),
         ...(sets.find((s) => s.fallback) ? { fallback: sets.find((s) => s.fallback)!.fallback! } : {}),
       };
       this.state = await loadState(this.trx, this.ctx, this.model, this.teams, rules, openFilter, this.scope);

@@ -23,7 +23,7 @@ import { OPEN_GATE } from './record-gate.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
-import { type RecordJson, rowToRecord, selectColumns, valuesByColumn } from './row-mapping.js';
+import { addByColumn, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
 import { noteBulkWrite } from './table-statistics.js';
 
@@ -386,9 +386,7 @@ export class RecordBulkWriter {
         out.parent_id = row.parent.id;
         out.sort_order = row.parent.order;
       }
-      const byColumn = valuesByColumn(model, row.values);
-      for (const column of Object.keys(byColumn)) columns.add(column);
-      return { ...out, ...byColumn };
+      return addByColumn(model, row.values, out, columns);
     });
     const list = sql.join([...columns].map((c) => sql.id(c)));
     const table = this.reader.table(model);

@@ -31,11 +31,25 @@ export function valuesByColumn(
   model: EntityModel,
   values: Readonly<Record<string, unknown>>,
 ): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(values)) {
+  return addByColumn(model, values, {});
+}
+
+/**
+ * {@link valuesByColumn} written into `out` (a row being built), returning it; `seen` collects the
+ * column names written.
+ */
+export function addByColumn(
+  model: EntityModel,
+  values: Readonly<Record<string, unknown>>,
+  out: Record<string, unknown>,
+  seen?: Set<string>,
+): Record<string, unknown> {
+  for (const key in values) {
+    const value = values[key];
     const info = model.columnsByKey.get(key);
     if (!info || value === undefined) continue;
     out[info.column] = value instanceof Date ? value.toISOString() : value;
+    seen?.add(info.column);
   }
   return out;
 }

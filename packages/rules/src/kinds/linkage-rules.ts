@@ -50,6 +50,11 @@ interface Draft {
   value?: { v: unknown };
 }
 
+// The state of a field no rule touches.
+function baseState(b: Partial<FieldState>): FieldState {
+  return { visible: b.visible ?? true, required: b.required ?? false, readOnly: b.readOnly ?? false };
+}
+
 const APPLY: Record<LinkageAction, (draft: Draft, matched: boolean, value: () => unknown) => void> = {
   show: (d, m) => {
     d.shown = (d.shown ?? false) || m;
@@ -83,43 +88,52 @@ export function evaluateLinkage(
   options: LinkageOptions = {},
 ): LinkageResult {
   const maxPasses = options.maxPasses ?? 10;
+  const base = options.base ?? {};
   let current: Record<string, unknown> = { ...record };
   for (let pass = 0; pass < maxPasses; pass++) {
+    // Drafts only for the fields rules touch; the others keep their base state.
     const drafts = new Map<string, Draft>();
     const draftOf = (key: string): Draft => {
       let draft = drafts.get(key);
       if (!draft) {
-        const base = options.base?.[key];
+        const b = base[key];
         draft = {
           shown: null,
           hidden: false,
-          required: base?.required ?? false,
-          readOnly: base?.readOnly ?? false,
+          required: b?.required ?? false,
+          readOnly: b?.readOnly ?? false,
         };
         drafts.set(key, draft);
       }
       return draft;
     };
-    for (const key of Object.keys(options.base ?? {})) draftOf(key);
     for (const rule of rules) {
       const matched = truthy(evaluateRule(rule.when, current, options.ctx));
       const data = current;
       const value = () => (rule.value === undefined ? null : evaluateRule(rule.value, data, options.ctx));
       for (const key of rule.fields) APPLY[rule.action](draftOf(key), matched, value);
     }
-    const next = { ...current };
     const fields: Record<string, FieldState> = {};
-    for (const [key, d] of drafts) {
-      const baseVisible = options.base?.[key]?.visible ?? true;
-      const visible = (d.shown ?? baseVisible) && !d.hidden;
-      fields[key] = {
+    let setsValue = false;
+    const stateOf = (key: string, d: Draft): FieldState => {
+      const visible = (d.shown ?? base[key]?.visible ?? true) && !d.hidden;
+      if (d.value) setsValue = true;
+      return {
         visible,
         required: d.required,
         readOnly: d.readOnly,
         ...(d.value ? { value: d.value.v } : {}),
       };
-      if (d.value) next[key] = d.value.v;
+    };
+    // Base fields first, in their order, then fields only rules name.
+    for (const key in base) {
+      const d = drafts.get(key);
+      fields[key] = d ? stateOf(key, d) : baseState(base[key]!);
     }
+    for (const [key, d] of drafts) if (!(key in fields)) fields[key] = stateOf(key, d);
+    if (!setsValue) return { fields, record: current };
+    const next = { ...current };
+    for (const [key, d] of drafts) if (d.value) next[key] = d.value.v;
     if (sameValue(next, current)) return { fields, record: next };
     current = next;
   }

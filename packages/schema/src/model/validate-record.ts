@@ -50,38 +50,40 @@ export function validateRecordInput(
   const data = input as Record<string, unknown>;
 
   for (const [key, value] of Object.entries(data)) {
-    const path = pointer(base, key);
     const field = model.fieldsByKey.get(key);
     if (!field) {
       if (key === 'version') {
         if (!Number.isSafeInteger(value) || (value as number) < 1)
-          issues.push({ path, message: 'must be a positive integer' });
+          issues.push({ path: pointer(base, key), message: 'must be a positive integer' });
         else record.version = value as number;
       } else if (key === 'ownerId' || key === 'ownerDeptId') {
         if (value !== null && (typeof value !== 'string' || !UUID.test(value)))
-          issues.push({ path, message: 'must be an id or null' });
+          issues.push({ path: pointer(base, key), message: 'must be an id or null' });
         else
           record.owner = { ...record.owner, [key]: value === null ? null : (value as string).toLowerCase() };
       } else if (READ_ONLY_SYSTEM.has(key))
-        issues.push({ path, message: 'is maintained by the system and cannot be written' });
-      else issues.push({ path, message: `is not a field of ${model.entity.key}` });
+        issues.push({
+          path: pointer(base, key),
+          message: 'is maintained by the system and cannot be written',
+        });
+      else issues.push({ path: pointer(base, key), message: `is not a field of ${model.entity.key}` });
       continue;
     }
     if (value === null || value === undefined || (value === '' && field.type !== 'richText')) {
       if (field.type === 'subTable') record.rows[key] = [];
       else if (field.type === 'autoNumber' || field.type === 'formula')
-        issues.push({ path, message: 'is computed and cannot be written' });
-      else if (field.required) issues.push({ path, message: 'is required' });
+        issues.push({ path: pointer(base, key), message: 'is computed and cannot be written' });
+      else if (field.required) issues.push({ path: pointer(base, key), message: 'is required' });
       else record.values[key] = null;
       continue;
     }
     if (field.type === 'subTable') {
-      subTableRows(model, field, value, path, options, record, issues);
+      subTableRows(model, field, value, pointer(base, key), options, record, issues);
       continue;
     }
     const checked = checkFieldValue(field, value, ctx);
     if (checked.ok) record.values[key] = checked.value;
-    else issues.push({ path, message: checked.message });
+    else issues.push({ path: pointer(base, key), message: checked.message });
   }
 
   if (options.mode === 'create') {

@@ -20,30 +20,54 @@ export function checkPayloadSafety(
   value: unknown,
   limits: PayloadLimits = DEFAULT_PAYLOAD_LIMITS,
 ): ValidationIssue[] {
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value, path: '', depth: 0 }];
+  // Paths are built only for the value at fault: each entry knows its parent and its own segment.
+  const stack: SafetyEntry[] = [{ value, parent: null, segment: '', depth: 0 }];
   let nodes = 0;
   while (stack.length > 0) {
-    const { value: current, path, depth } = stack.pop()!;
+    const entry = stack.pop()!;
+    const { value: current, depth } = entry;
     nodes += 1;
-    if (nodes > limits.maxNodes) return [{ path, message: `has more than ${limits.maxNodes} values` }];
+    if (nodes > limits.maxNodes)
+      return [{ path: entryPath(entry), message: `has more than ${limits.maxNodes} values` }];
     if (depth > limits.maxDepth)
-      return [{ path, message: `is nested deeper than ${limits.maxDepth} levels` }];
+      return [{ path: entryPath(entry), message: `is nested deeper than ${limits.maxDepth} levels` }];
     if (typeof current === 'string') {
       const issue = stringIssue(current);
-      if (issue) return [{ path, message: issue }];
+      if (issue) return [{ path: entryPath(entry), message: issue }];
     } else if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i -= 1)
-        stack.push({ value: current[i], path: `${path}/${i}`, depth: depth + 1 });
+        stack.push({ value: current[i], parent: entry, segment: String(i), depth: depth + 1 });
     } else if (current !== null && typeof current === 'object') {
-      for (const [key, child] of Object.entries(current)) {
+      for (const key in current) {
+        if (!Object.hasOwn(current, key)) continue;
+        const child = (current as Record<string, unknown>)[key];
+        const at: SafetyEntry = { value: child, parent: entry, segment: key, depth: depth + 1 };
         const keyIssue = stringIssue(key);
-        const segment = key.replace(/~/g, '~0').replace(/\//g, '~1');
-        if (keyIssue) return [{ path: `${path}/${segment}`, message: `key ${keyIssue}` }];
-        stack.push({ value: child, path: `${path}/${segment}`, depth: depth + 1 });
+        if (keyIssue) return [{ path: entryPath(at), message: `key ${keyIssue}` }];
+        stack.push(at);
       }
     }
   }
   return [];
+}
+
+interface SafetyEntry {
+  value: unknown;
+  parent: SafetyEntry | null;
+  /** The key or index under the parent, unescaped. */
+  segment: string;
+  depth: number;
+}
+
+/** The JSON pointer of an entry (`''` for the root). */
+function entryPath(entry: SafetyEntry): string {
+  const segments: string[] = [];
+  for (let e: SafetyEntry | null = entry; e?.parent; e = e.parent)
+    segments.push(e.segment.replace(/~/g, '~0').replace(/\//g, '~1'));
+  return segments
+    .reverse()
+    .map((s) => `/${s}`)
+    .join('');
 }
 
 function stringIssue(text: string): string | undefined {
