@@ -75,9 +75,10 @@ export default function DesignerPage({ app, area, item }: { app: string; area: D
             revision: draft.revision,
             dirty: draft.dirty,
             state,
+            latest: () => draft.latest() ?? state,
           }
         : null,
-    [app, state, draft.dispatch, draft.select, send, draft.issues, draft.revision, draft.dirty],
+    [app, state, draft.dispatch, draft.select, draft.latest, send, draft.issues, draft.revision, draft.dirty],
   );
 
   if (draft.loadError)

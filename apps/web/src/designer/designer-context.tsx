@@ -28,6 +28,11 @@ export interface DesignerContextValue {
   readonly dirty: boolean;
   /** The whole designer state (undo/redo stacks, last refusal), for areas that need more. */
   readonly state: DesignerState;
+  /**
+   * The state as the last dispatch left it, which may be newer than the rendered `state` (two key
+   * presses handled before a re-render): for handlers that work out an edit from the document.
+   */
+  latest(): DesignerState;
 }
 
 /** The designer context; provided by the designer page. */

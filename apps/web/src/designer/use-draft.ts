@@ -41,6 +41,8 @@ export interface Draft {
   dispatch(action: DesignerAction): Refusal | null;
   send(message: DesignerMessage): void;
   select(selection: Selection): void;
+  /** The state after the last edit or selection, before React has rendered it (null before load). */
+  latest(): DesignerState | null;
   save(): Promise<void>;
   /** Drops local edits and loads the latest draft. */
   reload(): Promise<void>;
@@ -121,6 +123,8 @@ export function useDraft(app: string): Draft {
   );
 
   const select = useCallback((selection: Selection) => send({ type: 'select', selection }), [send]);
+  // The state after the last dispatch, even before React renders it.
+  const latest = useCallback(() => stateRef.current, []);
 
   const save = useCallback(async () => {
     const current = stateRef.current;
@@ -218,6 +222,7 @@ export function useDraft(app: string): Draft {
     dispatch,
     send,
     select,
+    latest,
     save,
     reload,
     rebase,

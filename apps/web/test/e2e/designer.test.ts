@@ -186,6 +186,18 @@ describe.skipIf(!hasChromium)('app designer in headless Chromium', () => {
     await expect.poll(() => page.getByTestId('remove-selected').textContent()).toContain('2');
     await page.getByTestId('remove-selected').click();
     await expect.poll(() => page.locator('[data-node-id^="divider"]').count()).toBe(0);
+    // Two adds handled before the designer renders again (a fast double press) still add two blocks.
+    await canvas.click({ position: { x: 4, y: 4 } });
+    await page.evaluate(() => {
+      const block = document.querySelector<HTMLElement>('[data-testid="palette-block-divider"]')!;
+      block.click();
+      block.click();
+    });
+    await expect.poll(() => page.locator('[data-node-id^="divider"]').count()).toBe(2);
+    await page.getByTestId('node-divider').click();
+    await page.getByTestId('node-divider-2').click({ modifiers: ['Shift'] });
+    await page.getByTestId('remove-selected').click();
+    await expect.poll(() => page.locator('[data-node-id^="divider"]').count()).toBe(0);
     await saved();
     const form = await draftForm();
     expect(form).toMatchObject({ entity: 'campaign', kind: 'full' });

@@ -16,6 +16,7 @@ import {
   type FormDropOver,
   keyboardFormMove,
   resolveFormDrop,
+  type Selection,
 } from '@dougong/designer';
 import { fieldNodes } from '@dougong/forms';
 import type { Entity, Form } from '@dougong/schema';
@@ -46,7 +47,7 @@ export type KeyMove = 'up' | 'down' | 'in' | 'out';
  * key only dispatches designer actions (resolved by `resolveFormDrop` / `keyboardFormMove`).
  */
 export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
-  const { doc, dispatch, selection, select } = useDesigner();
+  const { doc, dispatch, selection, select, latest } = useDesigner();
   const dt = useDesignerText();
   const { locale } = useI18n();
   const [active, setActive] = useState<DragData | null>(null);
@@ -58,14 +59,7 @@ export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
 
   // Editing a field in the panel selects the field (that is what the action edits): on the form, that is
   // the field's place.
-  const selectedIds = useMemo((): readonly string[] => {
-    if (selection?.kind === 'formNodes' && selection.formId === form.id) return selection.nodeIds;
-    if ((selection?.kind === 'field' || selection?.kind === 'option') && selection.entityId === form.entity) {
-      const node = fieldNodes(form).find((n) => n.fieldId === selection.fieldId);
-      return node ? [node.id] : [];
-    }
-    return [];
-  }, [selection, form]);
+  const selectedIds = useMemo(() => selectedNodeIds(selection, form), [selection, form]);
 
   // Keeps the keyboard focus on an item that moved (moving into another container remounts it).
   useEffect(() => {
@@ -87,7 +81,7 @@ export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
       if (resolution.noop) return false;
       // A new field dropped on the form: select its place on the form (the action selects the field).
       const action = resolution.action;
-      const placed = action.type === 'addField' && action.place ? applyAction(doc, action) : null;
+      const placed = action.type === 'addField' && action.place ? applyAction(latest().doc, action) : null;
       const refusal = dispatch(action);
       if (refusal) {
         announce(`${DROP_ANNOUNCEMENTS.refused[locale]}: ${refusal.message[locale]}`);
@@ -104,7 +98,7 @@ export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
       if (focusId) focusAfter.current = focusId;
       return true;
     },
-    [announce, dispatch, locale, doc, form.id, select],
+    [announce, dispatch, locale, latest, form.id, select],
   );
 
   const resolveAt = useCallback(
@@ -165,18 +159,22 @@ export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
 
   /** The keyboard alternative of dragging a palette item: it goes where the selection is. */
   const addFromPalette = (drag: FormDragItem, name: string) => {
-    const only = selectedIds.length === 1 ? selectedIds[0]! : null;
+    // Against the state the last key press left, not the last render: two presses in a row add two.
+    const now = latest();
+    const current = now.doc.forms?.find((f) => f.id === form.id) ?? form;
+    const selected = selectedNodeIds(now.selection, current);
+    const only = selected.length === 1 ? selected[0]! : null;
     let over: FormDropOver = { overId: null, position: 'inside' };
     if (only) {
-      const inside = resolveFormDrop(doc, form.id, drag, { overId: only, position: 'inside' });
+      const inside = resolveFormDrop(now.doc, form.id, drag, { overId: only, position: 'inside' });
       over = inside.ok ? { overId: only, position: 'inside' } : { overId: only, position: 'after' };
     }
-    applyResolution(resolveFormDrop(doc, form.id, drag, over), name);
+    applyResolution(resolveFormDrop(now.doc, form.id, drag, over), name);
   };
 
   /** Alt + arrows on a canvas item. */
   const keyMove = (nodeId: string, direction: KeyMove, name: string) => {
-    applyResolution(keyboardFormMove(doc, form.id, nodeId, direction), name, nodeId);
+    applyResolution(keyboardFormMove(latest().doc, form.id, nodeId, direction), name, nodeId);
   };
 
   const removeSelected = () => {
@@ -274,4 +272,17 @@ export function FormDesigner({ form, entity }: { form: Form; entity: Entity }) {
       )}
     </div>
   );
+}
+
+/**
+ * The canvas items a selection stands for: the selected form nodes, or the place on the form of a
+ * selected field (editing a field in the panel selects the field).
+ */
+function selectedNodeIds(selection: Selection | null | undefined, form: Form): readonly string[] {
+  if (selection?.kind === 'formNodes' && selection.formId === form.id) return selection.nodeIds;
+  if ((selection?.kind === 'field' || selection?.kind === 'option') && selection.entityId === form.entity) {
+    const node = fieldNodes(form).find((n) => n.fieldId === selection.fieldId);
+    return node ? [node.id] : [];
+  }
+  return [];
 }
