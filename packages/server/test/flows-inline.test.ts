@@ -238,6 +238,29 @@ describe('inline start nodes: assignment and scoring as a record is written', ()
     expect(gained.every((n) => n >= 8 / 2 - Math.abs(before[0]! - before[1]!))).toBe(true);
   });
 
+  it('writes the same history for a bulk create as for an API create, with its event', async () => {
+    const payload = { name: '史', source: 'email', region: 'north' };
+    const api = await fx.api('POST', LEADS, payload);
+    expect(api.status, api.text).toBe(201);
+    const [bulkId] = await writer.create(lead, [
+      { payload, actor: { userId: fx.adminId, now: fx.clock.now() } },
+    ]);
+    const history = async (id: string) =>
+      ((await fx.api('GET', `${LEADS}/${id}/history`)).body.items as Array<Record<string, unknown>>).map(
+        ({ action, actor, changes }) => ({ action, actor, changes }),
+      );
+    const written = await history(bulkId!);
+    expect(written).toEqual(await history(api.body.id));
+    expect(written[0]).toMatchObject({
+      action: 'create',
+      changes: { name: { before: null, after: '史' }, grade: { before: null, after: 'D' } },
+    });
+    expect(Object.keys(written[0]!.changes as object)).not.toContain('note');
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from dougong.flow_events
+      where app_key = 'inl' and record_id = ${bulkId!}`.execute(fx.database.db);
+    expect(rows[0]!.n).toBe(1);
+  });
+
   it('runs nothing inline when a bulk write raises no events (demo data, imports of history)', async () => {
     const actor = { userId: fx.adminId, now: fx.clock.now() };
     const [id] = await writer.create(

@@ -21,21 +21,10 @@ export async function indexDuplicatesBulk(
   if (rules.length === 0 || records.length === 0) return;
   const appKey = app.document.key;
   const entityId = model.entity.id;
-  const keys = records.flatMap((record, ord) =>
-    rules.flatMap((rule, ruleOrd) => {
+  const keys = records.flatMap((record) =>
+    rules.flatMap((rule) => {
       const key = duplicateKey(model, rule, record.values);
-      return key === null
-        ? []
-        : [
-            {
-              record_id: record.id,
-              rule_id: rule.id,
-              key: storedKey(key),
-              ord,
-              rule_ord: ruleOrd,
-              at: record.now.toISOString(),
-            },
-          ];
+      return key === null ? [] : [{ record_id: record.id, rule_id: rule.id, key: storedKey(key) }];
     }),
   );
   if (keys.length === 0) return;
@@ -45,13 +34,25 @@ export async function indexDuplicatesBulk(
     from (select k from json_array_elements_text(cast(${JSON.stringify(locks)} as json)) as k order by k) l`.execute(
     trx,
   );
-  // The batch is parsed once per statement (a materialised CTE); positions of its records by id.
-  const ords = Object.fromEntries(records.map((r, i) => [r.id, i]));
-  const batch = sql`with n as materialized (select * from json_to_recordset(cast(${JSON.stringify(keys)} as json))
-      as x(record_id uuid, rule_id text, key text, ord integer, rule_ord integer, at timestamptz)),
-    o as materialized (select cast(${JSON.stringify(ords)} as jsonb) as ords)`;
   const stored = sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
-    ${batch} select ${appKey}, ${entityId}, record_id, rule_id, key from n`.execute(trx);
+    select ${appKey}, ${entityId}, record_id, rule_id, key
+    from json_to_recordset(cast(${JSON.stringify(keys)} as json)) as x(record_id uuid, rule_id text, key text)`.execute(
+    trx,
+  );
+  // The new keys as just stored, with their record's position in the batch and their rule's position
+  // (materialised CTEs, read once per statement); `o` maps the batch's record ids to positions.
+  const ids = `{${records.map((r) => r.id).join(',')}}`;
+  const ats = `{${records.map((r) => r.now.toISOString()).join(',')}}`;
+  const ruleIds = `{${rules.map((r) => r.id).join(',')}}`;
+  const batch = sql`with x as materialized (
+      select id, at, cast(ord - 1 as integer) as ord
+      from rows from (unnest(cast(${ids} as uuid[])), unnest(cast(${ats} as timestamptz[]))) with ordinality as x(id, at, ord)),
+    n as materialized (
+      select k.record_id, k.rule_id, k.key, x.ord,
+        cast(array_position(cast(${ruleIds} as text[]), k.rule_id) - 1 as integer) as rule_ord, x.at
+      from x join dougong.record_match_keys k
+        on k.app_key = ${appKey} and k.entity_id = ${entityId} and k.record_id = x.id),
+    o as materialized (select jsonb_object_agg(cast(id as text), ord) as ords from x)`;
   // Pairs of a new key `n` and a live record sharing it: not `n`'s record itself, and not one created
   // after it in this batch; the first 50 by record id. A lateral index lookup per new key, so the plan
   // does not depend on statistics (a large import fills tables faster than they are analysed).
