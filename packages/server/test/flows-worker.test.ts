@@ -40,6 +40,31 @@ describe('the flow worker with a backlog', () => {
   });
   afterAll(async () => fx?.close());
 
+  it('dispatches a backlog a round at a time, running due steps in every round', async () => {
+    const { model } = await fx.app.dougong.store.publishedModel('wk');
+    const actor = { userId: fx.adminId, now: fx.clock.now() };
+    await new RecordBulkWriter(fx.database.db, model).create(
+      model.entitiesByKey.get('item')!,
+      Array.from({ length: 250 }, (_, i) => ({ payload: { name: `批${i}` }, actor })),
+    );
+    const count = async (query: ReturnType<typeof sql<{ n: number }>>) =>
+      Number((await query.execute(fx.database.db)).rows[0]!.n);
+    const pending = () =>
+      count(sql<{ n: number }>`select count(*)::int as n from dougong.flow_events
+        where app_key = 'wk' and dispatched_at is null`);
+    const finished = () =>
+      count(sql<{ n: number }>`select count(*)::int as n from dougong.flow_steps s
+        join dougong.flow_runs r on r.id = s.run_id where r.app_key = 'wk' and s.finished_at is not null`);
+    const before = await finished();
+    expect(await pending()).toBe(250);
+    // One round: at most 100 events (the default), then the due steps of the runs they started.
+    await fx.app.flows.runtime.tick();
+    expect(await pending()).toBe(150);
+    expect(await finished()).toBeGreaterThan(before);
+    await fx.app.flows.runtime.runUntilIdle();
+    expect(await pending()).toBe(0);
+  });
+
   it('lets timers and requests in between ticks, so it can be stopped before the backlog is done', async () => {
     const { model } = await fx.app.dougong.store.publishedModel('wk');
     const actor = { userId: fx.adminId, now: fx.clock.now() };

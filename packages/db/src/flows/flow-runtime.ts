@@ -58,6 +58,12 @@ export interface FlowRuntimeOptions {
   batchSize?: number;
   /** Steps executed at once (default 1; use more on PostgreSQL). */
   concurrency?: number;
+  /**
+   * Outbox events dispatched per round (default 100). Each round then runs due steps: a large backlog
+   * of events (an import) starts its runs a round at a time instead of holding up every due step, such
+   * as an approval's, until all of it is dispatched.
+   */
+  eventsPerTick?: number;
 }
 
 // Nodes that read the trigger record fresh from the database rather than the trigger's snapshot.
@@ -90,6 +96,7 @@ export class FlowRuntime {
   private readonly leaseMs: number;
   private readonly batchSize: number;
   private readonly concurrency: number;
+  private readonly eventsPerTick: number;
   private readonly repos = new WeakMap<AppModel, RecordRepository>();
 
   constructor(private readonly options: FlowRuntimeOptions) {
@@ -100,6 +107,7 @@ export class FlowRuntime {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.batchSize = options.batchSize ?? 20;
     this.concurrency = Math.max(1, options.concurrency ?? 1);
+    this.eventsPerTick = Math.max(1, options.eventsPerTick ?? 100);
     this.triggers = new FlowTriggers(this.db, this.store, this.now);
     this.links =
       options.links ?? (options.secrets ? new LinkSigner(options.secrets.subkey('links')) : undefined);
@@ -107,7 +115,7 @@ export class FlowRuntime {
 
   /** One round: dispatch outbox events, fire due schedules and timers, run due steps. Returns work done. */
   async tick(): Promise<number> {
-    const events = await this.triggers.dispatchEvents();
+    const events = await this.triggers.dispatchEvents(this.eventsPerTick);
     const timers = await this.triggers.fireTimers();
     const steps = await this.runDueSteps();
     return events + timers + steps;
