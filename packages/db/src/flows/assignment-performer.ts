@@ -270,9 +270,7 @@ class AssignmentSession {
       ...(set.fallback ? [set.fallback.target] : []),
     ];
     const lookedUp = JSON.stringify(
-      targets.flatMap((t) =>
-        'lookup' in t ? [Object.values(t.lookup.match).map((k) => effect.record[k] ?? null)] : [],
-      ),
+      targets.flatMap((t) => ('lookup' in t ? [lookupValues(t, effect.record)] : [])),
     );
     let bySet = this.sets.get(set);
     if (!bySet) {
@@ -282,10 +280,7 @@ class AssignmentSession {
     const known = bySet.get(lookedUp);
     if (known) return known;
     const resolve = async (target: MetadataTarget): Promise<AssignmentTarget> => {
-      const key =
-        'lookup' in target
-          ? JSON.stringify([target, Object.values(target.lookup.match).map((k) => effect.record[k] ?? null)])
-          : targetKey(target);
+      const key = JSON.stringify('lookup' in target ? [target, lookupValues(target, effect.record)] : target);
       let found = this.resolved.get(key);
       if (!found) {
         found = await resolveTarget(this.trx, this.ctx, target, effect.record, this.teams);
@@ -449,14 +444,7 @@ function fieldLabels(model: EntityModel): FieldLabel[] {
   }));
 }
 
-// The cache key of a target that does not depend on the record: the same metadata object serves every
-// record of a batch, so its key is worked out once.
-const targetKeys = new WeakMap<object, string>();
-function targetKey(target: MetadataTarget): string {
-  let key = targetKeys.get(target);
-  if (key === undefined) {
-    key = JSON.stringify(target);
-    targetKeys.set(target, key);
-  }
-  return key;
+/** The values of the record a lookup target matches on, in the order of its `match`. */
+function lookupValues(target: Extract<MetadataTarget, { lookup: unknown }>, record: Record<string, unknown>) {
+  return Object.values(target.lookup.match).map((k) => record[k] ?? null);
 }

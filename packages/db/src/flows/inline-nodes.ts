@@ -9,7 +9,7 @@ import {
 } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
-import { type RecordJson, rowToRecord, selectColumns, valuesByColumn } from '../records/row-mapping.js';
+import { addByColumn, type RecordJson, rowToRecord, selectColumns } from '../records/row-mapping.js';
 import { scoreRecords, scoreValues, scoringSpec } from '../workflow/record-scoring.js';
 import { assignNewRecords } from './assignment-performer.js';
 
@@ -182,7 +182,7 @@ export async function writeInlineValues(
   const table = sql.id(model.schemaName, model.tableName);
   const rows = patches.map(({ id, values }) => {
     const checked = checkInlineValues(app, model, values, now);
-    const row: Record<string, unknown> = { id, ...valuesByColumn(model, checked.values) };
+    const row = addByColumn(model, checked.values, { id });
     if (checked.owner?.ownerId !== undefined) row.owner_id = checked.owner.ownerId;
     if (checked.owner?.ownerDeptId !== undefined) row.owner_dept_id = checked.owner.ownerDeptId;
     return row;

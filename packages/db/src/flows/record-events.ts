@@ -50,7 +50,6 @@ export async function emitRecordEvent(
   const now = actor.now ?? new Date();
   if (kind === 'created' || kind === 'updated')
     await logFieldChanges(trx, app, model, recordId, before, after, actor.userId, now);
-  const flows = app.document.flows;
   // Only a creation counts as a form submission (later edits through the form's rules do not).
   const form = kind === 'created' ? actor.form : undefined;
   if (form)
@@ -60,7 +59,7 @@ export async function emitRecordEvent(
       { entityId: model.entity.id, recordId, type: 'formSubmitted', at: now, data: { form } },
       after,
     );
-  if (!flows?.some((f) => f.enabled !== false && listensTo(f, model.entity.id, form))) return;
+  if (!hasListeners(app, model, form)) return;
   const payload = {
     kind,
     entity: model.entity.id,
@@ -75,4 +74,9 @@ export async function emitRecordEvent(
     values (${app.document.key}, ${kind}, ${model.entity.id}, ${recordId}, cast(${JSON.stringify(payload)} as json))`.execute(
     trx,
   );
+}
+
+/** True when an enabled flow listens to the entity's record events (through `form`, when given). */
+export function hasListeners(app: AppModel, model: EntityModel, form?: string): boolean {
+  return (app.document.flows ?? []).some((f) => f.enabled !== false && listensTo(f, model.entity.id, form));
 }

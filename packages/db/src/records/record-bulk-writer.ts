@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { listensTo } from '@dougong/flows';
 import {
   type AppModel,
   autoNumberPeriod,
@@ -14,7 +13,7 @@ import {
 } from '@dougong/schema';
 import { sql } from 'kysely';
 import { checkInlineValues, type InlineOutcomes, runInlineNodes } from '../flows/inline-nodes.js';
-import { emitRecordEvent, type FlowCause, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
+import { emitRecordEvent, type FlowCause, hasListeners, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
 import { desiredIndexes } from '../planner/index-plan.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
 import { enforceFormRules } from './form-rule-check.js';
@@ -443,8 +442,7 @@ export class RecordBulkWriter {
       return;
     }
     const tracked = this.logTracked(trx, model, prepared, stored);
-    const flows = this.app.document.flows;
-    if (!flows?.some((f) => f.enabled !== false && listensTo(f, model.entity.id, undefined))) {
+    if (!hasListeners(this.app, model)) {
       await tracked;
       return;
     }

@@ -24,19 +24,9 @@ export function selectColumns(model: EntityModel): string[] {
 }
 
 /**
- * Values by field key as a JSON row by column name, for `jsonb_populate_recordset` (dates as ISO
- * text); keys that are no column of the entity and undefined values are left out.
- */
-export function valuesByColumn(
-  model: EntityModel,
-  values: Readonly<Record<string, unknown>>,
-): Record<string, unknown> {
-  return addByColumn(model, values, {});
-}
-
-/**
- * {@link valuesByColumn} written into `out` (a row being built), returning it; `seen` collects the
- * column names written.
+ * Values by field key written into `out` (a JSON row by column name, for `json_populate_recordset`:
+ * dates as ISO text), returning it; keys that are no column of the entity and undefined values are left
+ * out. `seen` collects the column names written.
  */
 export function addByColumn(
   model: EntityModel,
