@@ -269,6 +269,32 @@ describe('bulk record writes', () => {
     expect(await estimate()).toBeGreaterThanOrEqual(600);
   });
 
+  it('analyses a table before a bulk write when more rows were written since its last analysis', async () => {
+    // Statistics taken while a table was nearly empty, with many rows written since by other writers
+    // (single creates, another process), made the first batch's duplicate lookups scan the whole index.
+    const table = `${partner.schemaName}.${partner.tableName}`;
+    const estimate = async () =>
+      Number(
+        (
+          await sql<{ n: number }>`select reltuples::float8 as n from pg_class
+            where oid = to_regclass(${table})`.execute(fx.database.db)
+        ).rows[0]!.n,
+      );
+    const name = sql.ref(partner.columnsByKey.get('name')!.column);
+    await fx.database.db.connection().execute(async (c) => {
+      await sql`analyze ${sql.table(table)}`.execute(c);
+      await sql`insert into ${sql.table(table)} (id, created_at, updated_at, ${name})
+        select gen_random_uuid(), now(), now(), '其他伙伴' || g from generate_series(1, 600) as g`.execute(c);
+      // The server counts the rows (what the check reads); make this connection report them now.
+      await sql`select pg_stat_force_next_flush()`.execute(c);
+    });
+    await sql`select 1`.execute(fx.database.db);
+    expect(await estimate()).toBeLessThan(100);
+    const actor = { userId: fx.adminId, now: fx.clock.now() };
+    await writer.create(partner, [{ payload: { name: '伙伴乙' }, actor }]);
+    expect(await estimate()).toBeGreaterThanOrEqual(600);
+  });
+
   it('accepts references to records created later in the same transaction', async () => {
     const partnerId2 = '00000000-0000-4000-8000-0000000000aa';
     const actor = { userId: fx.adminId, now: fx.clock.now() };

@@ -24,7 +24,7 @@ import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
 import { addByColumn, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
-import { noteBulkWrite } from './table-statistics.js';
+import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
 
 /** One record of a bulk create: the API's create payload, who creates it and when (`actor.now`). */
 export interface BulkRecord {
@@ -101,17 +101,19 @@ export class RecordBulkWriter {
   }
 
   /**
-   * Creates the records in one transaction; returns their ids in order. After the commit, the planner's
-   * statistics of the tables it grew are refreshed when they have grown a lot ({@link noteBulkWrite}).
+   * Creates the records in one transaction; returns their ids in order. Before it and after the commit,
+   * the planner's statistics of the tables it writes are refreshed when they have grown a lot
+   * ({@link freshenBeforeBulkWrite}, {@link noteBulkWrite}).
    */
   async create(
     model: EntityModel,
     records: ReadonlyArray<BulkRecord | CheckedCreate>,
     options: BulkCreateOptions = {},
   ): Promise<string[]> {
-    const ids = await this.db.transaction().execute((trx) => this.createIn(trx, model, records, options));
     const tables = [`${model.schemaName}.${model.tableName}`];
     if ((model.entity.duplicateRules ?? []).length > 0) tables.push('dougong.record_match_keys');
+    await freshenBeforeBulkWrite(this.db, tables);
+    const ids = await this.db.transaction().execute((trx) => this.createIn(trx, model, records, options));
     await noteBulkWrite(this.db, tables, ids.length);
     return ids;
   }

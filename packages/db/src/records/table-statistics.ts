@@ -13,6 +13,15 @@ const MIN_ROWS = 500;
  */
 const GROWTH = 1;
 
+function countsOf(db: Db): Map<string, number> {
+  let counts = written.get(db);
+  if (!counts) {
+    counts = new Map();
+    written.set(db, counts);
+  }
+  return counts;
+}
+
 /**
  * Keeps the planner's statistics in step with a bulk write: counts the rows written to each table and,
  * once they reach what the planner last saw (at least 500), runs `analyze` on it. A large
@@ -22,20 +31,38 @@ const GROWTH = 1;
  * @example await noteBulkWrite(db, ['app_sales.t_lead', 'dougong.record_match_keys'], 1000)
  */
 export async function noteBulkWrite(db: Db, tables: readonly string[], rows: number): Promise<void> {
-  let counts = written.get(db);
-  if (!counts) {
-    counts = new Map();
-    written.set(db, counts);
-  }
+  const counts = countsOf(db);
   for (const table of tables) {
     const total = (counts.get(table) ?? 0) + rows;
     counts.set(table, total);
-    if (total < MIN_ROWS) continue;
-    const { rows: found } = await sql<{ n: number }>`select greatest(reltuples, 0)::float8 as n
-      from pg_class where oid = to_regclass(${table})`.execute(db);
-    if (!found[0] || total < Math.max(MIN_ROWS, GROWTH * Number(found[0].n))) continue;
-    const [schema, name] = table.split('.');
-    await sql`analyze ${sql.id(schema!, name!)}`.execute(db);
-    counts.set(table, 0);
+    if (total >= MIN_ROWS) await analyseWhenGrown(db, table, total);
   }
+}
+
+/**
+ * Before a bulk write: analyses the tables whose statistics are out of step already, counting the rows
+ * anyone wrote since the last analysis (the server's own counter, which also sees single writes and
+ * other processes). Statistics taken while a table was nearly empty, with thousands of rows written
+ * since (by single creates, say), make the first batch's plans scan where they should look up — a
+ * 1,000-row batch's duplicate links took 11 s that way instead of 25 ms.
+ *
+ * @example await freshenBeforeBulkWrite(db, ['app_sales.t_lead', 'dougong.record_match_keys'])
+ */
+export async function freshenBeforeBulkWrite(db: Db, tables: readonly string[]): Promise<void> {
+  const counts = countsOf(db);
+  for (const table of tables) await analyseWhenGrown(db, table, counts.get(table) ?? 0);
+}
+
+/** Analyses `table` when the rows written since its last analysis reach its size (at least 500). */
+async function analyseWhenGrown(db: Db, table: string, ours: number): Promise<void> {
+  const { rows: found } = await sql<{ n: number; changed: number | null }>`select
+      greatest(c.reltuples, 0)::float8 as n, s.n_mod_since_analyze::float8 as changed
+    from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
+    where c.oid = to_regclass(${table})`.execute(db);
+  if (!found[0]) return;
+  const since = Math.max(ours, Number(found[0].changed ?? 0));
+  if (since < Math.max(MIN_ROWS, GROWTH * Number(found[0].n))) return;
+  const [schema, name] = table.split('.');
+  await sql`analyze ${sql.id(schema!, name!)}`.execute(db);
+  countsOf(db).set(table, 0);
 }
