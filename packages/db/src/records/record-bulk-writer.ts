@@ -153,6 +153,18 @@ export class RecordBulkWriter {
             false,
           )
         : [];
+    // The nodes set the same few values on many records (owner, explanation, grade): each distinct set
+    // is checked once per batch.
+    const checks = new Map<string, RecordInput>();
+    const check = (values: Record<string, unknown>, now: Date) => {
+      const key = `${now.getTime()}\u0000${JSON.stringify(values)}`;
+      let checked = checks.get(key);
+      if (!checked) {
+        checked = checkInlineValues(this.app, model, values, now);
+        checks.set(key, checked);
+      }
+      return checked;
+    };
     const stored = await this.insert(
       trx,
       model,
@@ -160,7 +172,7 @@ export class RecordBulkWriter {
         const values = inline[i]?.values ?? {};
         if (Object.keys(values).length === 0)
           return { id: p.id, actor: p.actor, now: p.now, values: p.values, owner: p.input.owner };
-        const checked = checkInlineValues(this.app, model, values, p.now);
+        const checked = check(values, p.now);
         return {
           id: p.id,
           actor: p.actor,
@@ -550,20 +562,21 @@ const causeDepth = (actor: Actor) => (actor as { flowCause?: FlowCause }).flowCa
  */
 function provisional(p: Prepared): RecordJson {
   const at = p.now.toISOString();
-  const values: Record<string, unknown> = {};
+  // One object, filled in place: the form rules' view, the values over it, then the system fields.
+  const record: Record<string, unknown> = {};
   for (const source of [p.merged, p.values])
-    for (const key in source) {
+    for (const key of Object.keys(source)) {
       const v = source[key];
-      values[key] = v instanceof Date ? v.toISOString() : v;
+      record[key] = v instanceof Date ? v.toISOString() : v;
     }
-  return {
-    ...values,
-    id: p.id,
-    version: 1,
-    createdAt: at,
-    updatedAt: at,
-    createdBy: p.actor.userId,
-    updatedBy: p.actor.userId,
-    ...ownerOf(p.input.owner, p.actor),
-  } as RecordJson;
+  const { ownerId, ownerDeptId } = ownerOf(p.input.owner, p.actor);
+  record.id = p.id;
+  record.version = 1;
+  record.createdAt = at;
+  record.updatedAt = at;
+  record.createdBy = p.actor.userId;
+  record.updatedBy = p.actor.userId;
+  record.ownerId = ownerId;
+  record.ownerDeptId = ownerDeptId;
+  return record as RecordJson;
 }

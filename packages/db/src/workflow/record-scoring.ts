@@ -91,10 +91,22 @@ export function scoreValues(
   return values;
 }
 
+// The zh-CN label of each condition, per scoring model (a batch summarises thousands of scores).
+const conditionLabels = new WeakMap<ScoringModel, Map<string, string>>();
+
+function labelsOf(model: ScoringModel): Map<string, string> {
+  let labels = conditionLabels.get(model);
+  if (!labels) {
+    labels = new Map<string, string>();
+    for (const c of [...model.attributes, ...model.behaviours])
+      labels.set(c.id, labelFor(c.label as never, 'zh-CN') || c.id);
+    conditionLabels.set(model, labels);
+  }
+  return labels;
+}
+
 function summarize(model: ScoringModel, lines: readonly ScoreLine[]): string {
-  const labels = new Map<string, string>();
-  for (const c of [...model.attributes, ...model.behaviours])
-    labels.set(c.id, labelFor(c.label as never, 'zh-CN') || c.id);
+  const labels = labelsOf(model);
   return lines
     .filter((l) => l.matched && l.points !== 0)
     .map((l) => {
