@@ -102,7 +102,7 @@ export function App() {
         {route.page === 'record' && (
           <RecordPage key={route.id} app={route.app} entity={route.entity} id={route.id} search={search} />
         )}
-        {route.page === 'designHome' && <DesignerHome />}
+        {route.page === 'designHome' && <DesignerHome canPublish={me.rights.includes('publish')} />}
         {route.page === 'design' && (
           <DesignerPage key={route.app} app={route.app} area={route.area} item={route.item} />
         )}

@@ -1,8 +1,10 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { navigate } from '../app/router';
 import { useI18n } from '../i18n/i18n';
 import { useDesignerText } from './designer-i18n';
+import { TemplatesPanel } from './TemplatesPanel';
+import './designer.css';
 
 interface AppRow {
   key: string;
@@ -13,8 +15,11 @@ interface AppRow {
 
 const APP_KEY = /^[a-z][a-z0-9_]{1,30}$/;
 
-/** The designer's start page: the apps and "new app", which starts from an empty draft. */
-export default function DesignerHome() {
+/**
+ * The designer's start page: the apps, "new app" (which starts from an empty draft) and the bundled
+ * templates to install or upgrade (installing needs the `publish` right).
+ */
+export default function DesignerHome({ canPublish = false }: { canPublish?: boolean }) {
   const dt = useDesignerText();
   const { label } = useI18n();
   const [apps, setApps] = useState<AppRow[]>([]);
@@ -24,9 +29,12 @@ export default function DesignerHome() {
   const [en, setEn] = useState('');
   const [error, setError] = useState<{ path: string; message: string } | null>(null);
 
-  useEffect(() => {
-    void api<{ items: AppRow[] }>('GET', '/api/apps').then((r) => setApps(r.items));
+  const refreshApps = useCallback(async () => {
+    setApps((await api<{ items: AppRow[] }>('GET', '/api/apps')).items);
   }, []);
+  useEffect(() => {
+    void refreshApps();
+  }, [refreshApps]);
 
   const create = async (event: React.FormEvent) => {
     event.preventDefault();
@@ -106,6 +114,7 @@ export default function DesignerHome() {
           {dt('designer.newApp')}
         </button>
       )}
+      <TemplatesPanel canPublish={canPublish} onChanged={() => void refreshApps()} />
     </section>
   );
 }

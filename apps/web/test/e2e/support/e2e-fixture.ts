@@ -53,8 +53,14 @@ export interface E2eFixture {
   close(): Promise<void>;
 }
 
+/** What a fixture's server offers beyond the defaults. */
+export interface E2eOptions {
+  /** Template packages offered for install and upgrade (none by default). */
+  templates?: Parameters<typeof buildServer>[0]['templates'];
+}
+
 /** Builds the web app from the current sources (about a second), then starts the server and the browser. */
-export async function startE2e(): Promise<E2eFixture> {
+export async function startE2e(options: E2eOptions = {}): Promise<E2eFixture> {
   const { build } = await import('vite');
   // Each run builds into its own directory: runs side by side never serve each other's half-written files.
   const webRoot = mkdtempSync(join(tmpdir(), 'dougong-web-'));
@@ -69,7 +75,12 @@ export async function startE2e(): Promise<E2eFixture> {
   const store = new AppStore(database.db);
   await store.saveDraft('sales', salesApp(), { actor: null });
   await store.publish('sales', { actor: null });
-  const server = await buildServer({ database, webRoot, metadataPollMs: 0 });
+  const server = await buildServer({
+    database,
+    webRoot,
+    metadataPollMs: 0,
+    ...(options.templates ? { templates: options.templates } : {}),
+  });
   const baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
   const browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_FLAGS });
   mkdirSync(ARTIFACTS, { recursive: true });
