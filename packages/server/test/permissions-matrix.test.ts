@@ -346,4 +346,44 @@ describe('permission matrix: roles × row scopes × actions × field access', ()
       .sort();
     expect(listed.body.items.map((r: { id: string }) => r.id).sort()).toEqual(expected);
   });
+
+  it("a record given to someone else takes that person's department, so their team's managers see it", async () => {
+    // The admin belongs to no department: a deal created for liu (上海组) belongs to 上海组, as one liu
+    // created would; handing it to huang moves it to 华南区.
+    const liu = people.liu!;
+    const huang = people.huang!;
+    const created = await fx.admin.request('POST', '/api/apps/perm/entities/deal/records', {
+      title: 'for-liu',
+      region: 'east',
+      ownerId: liu.id,
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body.ownerDeptId).toBe(depts.shanghai);
+    const zhang = people.zhang!;
+    expect(
+      (await fx.admin.request('PUT', `/api/users/${zhang.id}/roles/perm`, { roles: ['dept'] })).status,
+    ).toBe(200);
+    const seen = await zhang.client.request('GET', `/api/apps/perm/entities/deal/records/${created.body.id}`);
+    expect(seen.status).toBe(200);
+
+    const moved = await fx.admin.request('PATCH', `/api/apps/perm/entities/deal/records/${created.body.id}`, {
+      version: created.body.version,
+      ownerId: huang.id,
+    });
+    expect(moved.status, JSON.stringify(moved.body)).toBe(200);
+    expect(moved.body.ownerDeptId).toBe(depts.south);
+    expect(
+      (await zhang.client.request('GET', `/api/apps/perm/entities/deal/records/${created.body.id}`)).status,
+    ).toBe(404);
+    // A department given with the owner is kept as given.
+    const given = await fx.admin.request('POST', '/api/apps/perm/entities/deal/records', {
+      title: 'for-liu-in-east',
+      region: 'east',
+      ownerId: liu.id,
+      ownerDeptId: depts.east,
+    });
+    expect(given.body.ownerDeptId).toBe(depts.east);
+    await fx.admin.request('DELETE', `/api/apps/perm/entities/deal/records/${created.body.id}`);
+    await fx.admin.request('DELETE', `/api/apps/perm/entities/deal/records/${given.body.id}`);
+  });
 });

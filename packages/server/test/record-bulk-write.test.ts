@@ -1,4 +1,4 @@
-import { RecordBulkWriter } from '@dougong/db';
+import { IdentityStore, RecordBulkWriter } from '@dougong/db';
 import { type AppDocument, DougongError, type EntityModel } from '@dougong/schema';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -293,6 +293,26 @@ describe('bulk record writes', () => {
     const actor = { userId: fx.adminId, now: fx.clock.now() };
     await writer.create(partner, [{ payload: { name: '伙伴乙' }, actor }]);
     expect(await estimate()).toBeGreaterThanOrEqual(600);
+  });
+
+  it("gives a record handed to someone else that person's department, as a single create does", async () => {
+    const identity = new IdentityStore(fx.database.db);
+    const team = await identity.createDepartment({ name: '华东组' });
+    const rep = await identity.createUser({ login: 'bulk.rep', name: '代表' });
+    await identity.setMemberships(rep.id, [{ departmentId: team.id, primary: true }]);
+    const actor = { userId: fx.adminId, now: fx.clock.now() };
+    const [handed, kept, mine] = await writer.create(deal, [
+      { payload: { name: '交给代表', ownerId: rep.id }, actor },
+      { payload: { name: '指定部门', ownerId: rep.id, ownerDeptId: null }, actor },
+      { payload: { name: '自己的' }, actor: { ...actor, departmentId: team.id } },
+    ]);
+    const single = await fx.api('POST', DEALS, { name: '单条交给代表', ownerId: rep.id });
+    expect(single.status, single.text).toBe(201);
+    const read = async (id: string) => (await fx.api('GET', `${DEALS}/${id}`)).body;
+    expect((await read(handed!)).ownerDeptId).toBe(team.id);
+    expect(single.body.ownerDeptId).toBe(team.id);
+    expect((await read(kept!)).ownerDeptId).toBeNull();
+    expect((await read(mine!)).ownerDeptId).toBe(team.id);
   });
 
   it('accepts references to records created later in the same transaction', async () => {

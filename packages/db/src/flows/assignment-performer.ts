@@ -12,6 +12,7 @@ import {
 import { type AppModel, DougongError, type EntityModel, labelFor } from '@dougong/schema';
 import { sql } from 'kysely';
 import { compileFilter } from '../records/filter-sql.js';
+import { primaryDepartments } from '../records/owner-department.js';
 import { RECORD_ALIAS } from '../records/record-gate.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
@@ -186,15 +187,10 @@ class AssignmentSession {
       this.apply(state, result, effect.record, open, stored);
       return result;
     });
-    const owners = [...new Set(results.flatMap((r) => (r.owner ? [r.owner] : [])))];
-    const departments = new Map<string, string>();
-    if (owners.length > 0) {
-      const { rows } = await sql<{ user_id: string; department_id: string }>`select user_id, department_id
-        from dougong.user_departments where is_primary and user_id = any(cast(${`{${owners.join(',')}}`} as uuid[]))`.execute(
-        this.trx,
-      );
-      for (const r of rows) departments.set(String(r.user_id), String(r.department_id));
-    }
+    const departments = await primaryDepartments(
+      this.trx,
+      results.flatMap((r) => (r.owner ? [r.owner] : [])),
+    );
     return results.map((result, i) => {
       const effect = effects[i]!;
       const outcome = { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };

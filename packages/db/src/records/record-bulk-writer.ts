@@ -18,6 +18,7 @@ import { desiredIndexes } from '../planner/index-plan.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
 import { enforceFormRules } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
+import { newRecordOwner, ownerToLookUp, primaryDepartments } from './owner-department.js';
 import { OPEN_GATE } from './record-gate.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
@@ -139,6 +140,11 @@ export class RecordBulkWriter {
           sub.values.map((values) => ({ values, merged: values, now: p.now })),
         );
     }
+    // Records given to someone else (without a department) take that person's department.
+    const departments = await ownerDepartments(
+      trx,
+      prepared.map((p) => ({ owner: p.input.owner, actor: p.actor })),
+    );
     // Inline start nodes of flows (assignment, scoring) complete the records before they are written,
     // only when flows run (they are part of them).
     const raise = options.events ?? true;
@@ -148,7 +154,7 @@ export class RecordBulkWriter {
             trx,
             this.app,
             model,
-            prepared.map((p) => provisional(p)),
+            prepared.map((p) => provisional(p, departments)),
             prepared[0]!.now,
             false,
           )
@@ -383,9 +389,10 @@ export class RecordBulkWriter {
     ]);
     const child = rows.some((r) => r.parent);
     if (child) columns.add('parent_id').add('sort_order');
+    const departments = await ownerDepartments(trx, rows);
     const json = rows.map((row) => {
       const at = row.now.toISOString();
-      const { ownerId, ownerDeptId } = ownerOf(row.owner, row.actor);
+      const { ownerId, ownerDeptId } = newRecordOwner(row.owner, row.actor, departments);
       const out: Record<string, unknown> = {
         id: row.id,
         created_at: at,
@@ -543,24 +550,13 @@ function sanitized(model: EntityModel, values: Record<string, unknown>): Record<
   return out;
 }
 
-/** The owner a new record gets: the one given, else the actor and the actor's department. */
-function ownerOf(
-  owner: RecordInput['owner'],
-  actor: Actor,
-): { ownerId: string | null; ownerDeptId: string | null } {
-  return {
-    ownerId: owner?.ownerId !== undefined ? owner.ownerId : actor.userId,
-    ownerDeptId: owner?.ownerDeptId !== undefined ? owner.ownerDeptId : (actor.departmentId ?? null),
-  };
-}
-
 const causeDepth = (actor: Actor) => (actor as { flowCause?: FlowCause }).flowCause?.depth ?? 0;
 
 /**
  * A record about to be written as its stored form will read (values, system fields), for the inline
  * nodes' conditions and rules.
  */
-function provisional(p: Prepared): RecordJson {
+function provisional(p: Prepared, departments: ReadonlyMap<string, string>): RecordJson {
   const at = p.now.toISOString();
   // One object, filled in place: the form rules' view, the values over it, then the system fields.
   const record: Record<string, unknown> = {};
@@ -569,7 +565,7 @@ function provisional(p: Prepared): RecordJson {
       const v = source[key];
       record[key] = v instanceof Date ? v.toISOString() : v;
     }
-  const { ownerId, ownerDeptId } = ownerOf(p.input.owner, p.actor);
+  const { ownerId, ownerDeptId } = newRecordOwner(p.input.owner, p.actor, departments);
   record.id = p.id;
   record.version = 1;
   record.createdAt = at;
@@ -579,4 +575,18 @@ function provisional(p: Prepared): RecordJson {
   record.ownerId = ownerId;
   record.ownerDeptId = ownerDeptId;
   return record as RecordJson;
+}
+
+/** The primary departments of the owners given to someone else without a department (one query). */
+function ownerDepartments(
+  trx: Db,
+  rows: ReadonlyArray<{ owner?: RecordInput['owner']; actor: Actor }>,
+): Promise<Map<string, string>> {
+  return primaryDepartments(
+    trx,
+    rows.flatMap((r) => {
+      const other = ownerToLookUp(r.owner, r.actor);
+      return other === undefined ? [] : [other];
+    }),
+  );
 }
