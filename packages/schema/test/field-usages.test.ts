@@ -27,6 +27,7 @@ function usageApp(): AppDocument {
         fields: [
           { id: 'title', key: 'title', type: 'text', label: L('名称') },
           { id: 'region', key: 'region', type: 'text', label: L('区域') },
+          { id: 'code', key: 'code', type: 'text', label: L('编码') },
         ],
       },
       {
@@ -69,7 +70,46 @@ function usageApp(): AppDocument {
             },
             label: L('合计'),
           },
+          // Named by the record workflow below only.
+          {
+            id: 'stage',
+            key: 'stage',
+            type: 'singleSelect',
+            label: L('阶段'),
+            options: [
+              { id: 'open', label: L('开放') },
+              { id: 'won', label: L('赢单'), requires: ['budget'], defaults: { budget: '100' } },
+            ],
+          },
+          { id: 'budget', key: 'budget', type: 'money', label: L('预算') },
+          { id: 'score', key: 'score', type: 'number', label: L('评分') },
+          { id: 'grade', key: 'grade', type: 'text', label: L('等级') },
         ],
+        pool: { onClaim: { stage: 'open' } },
+        conversions: [
+          {
+            id: 'to_customer',
+            label: L('转客户'),
+            targets: [
+              {
+                id: 'customer',
+                entity: 'customer',
+                match: { field: 'code', value: { var: 'source.name' } },
+                values: { code: { var: 'source.name' } },
+              },
+            ],
+            update: { stage: 'won' },
+          },
+        ],
+        scoring: {
+          model: {
+            attributes: [{ id: 'big', condition: { '>=': [{ var: 'budget' }, 1000] }, points: 10 }],
+            behaviours: [],
+            grades: [{ grade: 'A', min: 10 }],
+          },
+          scoreField: 'score',
+          gradeField: 'grade',
+        },
       },
     ],
     forms: [
@@ -437,6 +477,30 @@ describe('fieldUsages', () => {
       'referenceTarget',
       'flowNode',
       'roleGrant',
+    ]);
+  });
+
+  it("finds the keys an entity's record workflow names: stage gates, pool, conversions, scoring", () => {
+    const at = (entityId: string, fieldId: string) =>
+      summary(fieldUsages(usageApp(), [{ kind: 'field', entityId, fieldId }]));
+    expect(at('item', 'budget')).toEqual([
+      ['stageGate', '/entities/2/fields/6/options/1/requires/0', 'read', 'item'],
+      ['stageGate', '/entities/2/fields/6/options/1/defaults/budget', 'write', 'item'],
+      ['scoringCondition', '/entities/2/scoring/model/attributes/0/condition/>=/0/var', 'read', 'item'],
+    ]);
+    expect(at('item', 'stage')).toEqual([
+      ['recordPool', '/entities/2/pool/onClaim/stage', 'write', 'item'],
+      ['conversion', '/entities/2/conversions/0/update/stage', 'write', 'item'],
+    ]);
+    expect(at('customer', 'code')).toEqual([
+      ['conversion', '/entities/2/conversions/0/targets/0/match/field', 'read', 'item'],
+      ['conversion', '/entities/2/conversions/0/targets/0/values/code', 'write', 'item'],
+    ]);
+    expect(at('item', 'score')).toEqual([
+      ['scoringField', '/entities/2/scoring/scoreField', 'write', 'item'],
+    ]);
+    expect(at('item', 'grade')).toEqual([
+      ['scoringField', '/entities/2/scoring/gradeField', 'write', 'item'],
     ]);
   });
 

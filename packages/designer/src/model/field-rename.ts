@@ -38,6 +38,14 @@ function renameTemplate(value: unknown, oldKey: string, newKey: string): unknown
   return value;
 }
 
+// Usages whose path ends in a property name (a written value's key): the map holding it, by usage kind.
+const MAP_KEYS: Partial<Record<string, ReadonlySet<string>>> = {
+  flowWrite: new Set(['values']),
+  stageGate: new Set(['defaults']),
+  recordPool: new Set(['onClaim']),
+  conversion: new Set(['values', 'update']),
+};
+
 function renameKeyOf(object: unknown, oldKey: string, newKey: string): unknown {
   if (!object || typeof object !== 'object' || Array.isArray(object) || !Object.hasOwn(object, oldKey))
     return object;
@@ -68,7 +76,7 @@ export function renameFieldKey(
     const parent = path.slice(0, -1);
     if (usage.kind === 'flowTemplate') {
       out = updateAt(out, path, (v) => renameTemplate(v, oldKey, newKey));
-    } else if (parent[parent.length - 1] === 'values' && last === oldKey && usage.kind === 'flowWrite') {
+    } else if (last === oldKey && MAP_KEYS[usage.kind]?.has(parent[parent.length - 1] ?? '')) {
       out = updateAt(out, parent, (v) => renameKeyOf(v, oldKey, newKey));
     } else if (usage.kind === 'flowQuery' && last === 'sort') {
       out = updateAt(out, path, (v) =>

@@ -107,6 +107,69 @@ describe('updateField', () => {
     expect(checkFlows(after)).toEqual([]);
   });
 
+  it("renames a key in an entity's record workflow: stage gates, pool, conversions", () => {
+    const doc = crm();
+    const opportunity = doc.entities.find((e) => e.id === 'opportunity')!;
+    const stage = opportunity.fields.find((f) => f.id === 'stage')!;
+    if (stage.type !== 'singleSelect') throw new Error('stage is a single select');
+    stage.options = stage.options.map((o) =>
+      o.id === 'won' ? { ...o, requires: ['amount'], defaults: { amount: '100' } } : o,
+    );
+    const lead = doc.entities.find((e) => e.id === 'lead')!;
+    lead.pool = { onClaim: { source: 'pool' } };
+    lead.conversions = [
+      {
+        id: 'to_account',
+        label: { 'zh-CN': '转客户', en: 'To account' },
+        targets: [
+          {
+            id: 'account',
+            entity: 'account',
+            match: { field: 'name', value: { var: 'source.name' } },
+            values: { name: { var: 'source.name' }, industry: 'x' },
+          },
+        ],
+        update: { source: 'converted' },
+      },
+    ];
+    expect(validateAppDocument(doc).ok).toBe(true);
+
+    const gates = roundTrip(doc, {
+      type: 'updateField',
+      entityId: 'opportunity',
+      fieldId: 'amount',
+      patch: { key: 'dealAmount' },
+    }).after;
+    const won = (field(gates, 'opportunity', 'stage') as typeof stage).options.find((o) => o.id === 'won')!;
+    expect(won.requires).toEqual(['dealAmount']);
+    expect(won.defaults).toEqual({ dealAmount: '100' });
+    expect(validateAppDocument(gates).ok).toBe(true);
+
+    const pooled = roundTrip(doc, {
+      type: 'updateField',
+      entityId: 'lead',
+      fieldId: 'source',
+      patch: { key: 'origin' },
+    }).after;
+    const pooledLead = pooled.entities.find((e) => e.id === 'lead')!;
+    expect(pooledLead.pool?.onClaim).toEqual({ origin: 'pool' });
+    expect(pooledLead.conversions![0]!.update).toEqual({ origin: 'converted' });
+    expect(validateAppDocument(pooled).ok).toBe(true);
+
+    const matched = roundTrip(doc, {
+      type: 'updateField',
+      entityId: 'account',
+      fieldId: 'name',
+      patch: { key: 'title' },
+    }).after;
+    const target = matched.entities.find((e) => e.id === 'lead')!.conversions![0]!.targets[0]!;
+    expect(target.match?.field).toBe('title');
+    expect(Object.keys(target.values)).toEqual(['title', 'industry']);
+    // The source's own `name` (read as `source.name`) is the lead's and stays.
+    expect(target.values.title).toEqual({ var: 'source.name' });
+    expect(validateAppDocument(matched).ok).toBe(true);
+  });
+
   it('renames a child field in the parent form rules that run per row', () => {
     const doc = applied(crm(), {
       type: 'setFormRule',

@@ -100,6 +100,7 @@ function entityUsages(doc: AppDocument, emit: Emit): void {
     entity.defaultSort?.forEach((sort, i) => {
       if (!SYSTEM.has(sort.field)) field('defaultSort', sort.field, `${base}/defaultSort/${i}/field`);
     });
+    workflowUsages(doc, entity, base, emit);
     entity.fields.forEach((f, i) => {
       const at = pointer(base, 'fields', i);
       const ref = (kind: UsageKind, entityId: string, path: string) =>
@@ -115,6 +116,64 @@ function entityUsages(doc: AppDocument, emit: Emit): void {
         )(entity.id, ruleKeys(f.expression, `${at}/expression`, RECORD_SCOPE));
     });
   });
+}
+
+/**
+ * Keys named by an entity's record workflow: stage gates (required fields, values written on entry),
+ * the pool's claim values, conversions (the source's update, each target's match field and values,
+ * re-linked references and their values, in their own entities) and scoring (result fields, attribute
+ * conditions). Values that are expressions over `{ source, targets, … }` are not read here.
+ */
+function workflowUsages(doc: AppDocument, entity: Entity, base: string, emit: Emit): void {
+  const owner = { kind: 'entity' as const, id: entity.id };
+  const keys = (kind: UsageKind) => keyEmitter(doc, emit, kind, owner);
+  const mapKeys = (values: Record<string, unknown> | undefined, at: string) =>
+    Object.keys(values ?? {}).map((key) => ({ key, path: pointer(at, key) }));
+  entity.fields.forEach((field, f) => {
+    if (field.type !== 'singleSelect') return;
+    field.options.forEach((option, o) => {
+      const at = pointer(base, 'fields', f, 'options', o);
+      keys('stageGate')(
+        entity.id,
+        (option.requires ?? []).map((key, i) => ({ key, path: pointer(at, 'requires', i) })),
+      );
+      keys('stageGate')(entity.id, mapKeys(option.defaults, pointer(at, 'defaults')), 'write');
+    });
+  });
+  keys('recordPool')(entity.id, mapKeys(entity.pool?.onClaim, pointer(base, 'pool', 'onClaim')), 'write');
+  entity.conversions?.forEach((conversion, c) => {
+    const at = pointer(base, 'conversions', c);
+    const emitKeys = keys('conversion');
+    conversion.targets.forEach((target, t) => {
+      const tAt = pointer(at, 'targets', t);
+      if (target.match) emitKeys(target.entity, [{ key: target.match.field, path: `${tAt}/match/field` }]);
+      emitKeys(target.entity, mapKeys(target.values, pointer(tAt, 'values')), 'write');
+    });
+    conversion.relink?.forEach((relink, r) => {
+      const rAt = pointer(at, 'relink', r);
+      emitKeys(relink.entity, [{ key: relink.field, path: `${rAt}/field` }]);
+      emitKeys(relink.entity, mapKeys(relink.values, pointer(rAt, 'values')), 'write');
+    });
+    emitKeys(entity.id, mapKeys(conversion.update, pointer(at, 'update')), 'write');
+  });
+  const scoring = entity.scoring;
+  if (scoring) {
+    const at = pointer(base, 'scoring');
+    keys('scoringField')(
+      entity.id,
+      (['scoreField', 'gradeField', 'breakdownField'] as const).flatMap((name) => {
+        const key = scoring[name];
+        return key === undefined ? [] : [{ key, path: `${at}/${name}` }];
+      }),
+      'write',
+    );
+    scoring.model.attributes.forEach((attribute, a) => {
+      keys('scoringCondition')(
+        entity.id,
+        ruleKeys(attribute.condition, pointer(at, 'model', 'attributes', a, 'condition'), RECORD_SCOPE),
+      );
+    });
+  }
 }
 
 function layoutFields(nodes: readonly FormNode[], path: string, visit: (node: FormNode, at: string) => void) {
