@@ -18,7 +18,7 @@ import { desiredIndexes } from '../planner/index-plan.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
 import { enforceFormRules } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
-import { newRecordOwner, ownerToLookUp, primaryDepartments } from './owner-department.js';
+import { newRecordOwner, ownerDepartments } from './owner-department.js';
 import { OPEN_GATE } from './record-gate.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
@@ -187,6 +187,7 @@ export class RecordBulkWriter {
           owner: { ...p.input.owner, ...checked.owner },
         };
       }),
+      departments,
     );
     for (const { field, child } of model.subTables) {
       const rows = prepared.flatMap((p) =>
@@ -377,6 +378,7 @@ export class RecordBulkWriter {
       owner?: RecordInput['owner'];
       parent?: { id: string; order: number };
     }>,
+    known?: ReadonlyMap<string, string>,
   ): Promise<Map<string, RecordJson>> {
     const columns = new Set([
       'id',
@@ -389,7 +391,8 @@ export class RecordBulkWriter {
     ]);
     const child = rows.some((r) => r.parent);
     if (child) columns.add('parent_id').add('sort_order');
-    const departments = await ownerDepartments(trx, rows);
+    // Departments looked up already (`known`, for the inline nodes) are not looked up again.
+    const departments = await ownerDepartments(trx, rows, known);
     const json = rows.map((row) => {
       const at = row.now.toISOString();
       const { ownerId, ownerDeptId } = newRecordOwner(row.owner, row.actor, departments);
@@ -575,18 +578,4 @@ function provisional(p: Prepared, departments: ReadonlyMap<string, string>): Rec
   record.ownerId = ownerId;
   record.ownerDeptId = ownerDeptId;
   return record as RecordJson;
-}
-
-/** The primary departments of the owners given to someone else without a department (one query). */
-function ownerDepartments(
-  trx: Db,
-  rows: ReadonlyArray<{ owner?: RecordInput['owner']; actor: Actor }>,
-): Promise<Map<string, string>> {
-  return primaryDepartments(
-    trx,
-    rows.flatMap((r) => {
-      const other = ownerToLookUp(r.owner, r.actor);
-      return other === undefined ? [] : [other];
-    }),
-  );
 }

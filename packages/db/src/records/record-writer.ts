@@ -18,7 +18,7 @@ import { nextAutoNumber } from './auto-number.js';
 import { indexDuplicates } from './duplicate-index.js';
 import { enforceFormRules, type FormRuleActor } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
-import { newRecordOwner, ownerToLookUp, primaryDepartments } from './owner-department.js';
+import { recordOwner } from './owner-department.js';
 import { RECORD_ALIAS, type RecordGate } from './record-gate.js';
 import { type Db, MERGE_NOTE, type RecordReader } from './record-reader.js';
 import { sanitizeRichText } from './rich-text.js';
@@ -79,9 +79,7 @@ export class RecordWriter {
       if (claim) await claimIdempotencyKey(trx, this.app.document.key, model.entity.id, claim);
       await this.checkReferences(trx, model, input);
       const values = await this.completeValues(trx, model, input.values, now, ruled, true);
-      const other = ownerToLookUp(input.owner, actor);
-      const departments = await primaryDepartments(trx, other === undefined ? [] : [other]);
-      const owner = newRecordOwner(input.owner, actor, departments);
+      const owner = await recordOwner(trx, input.owner, actor);
       const id = await this.insertRow(trx, model, values, actor, now, owner);
       if (claim) await bindIdempotencyKey(trx, this.app.document.key, claim, id);
       if (input.owner && gate.assign) {
@@ -167,11 +165,8 @@ export class RecordWriter {
       // A record handed to someone else goes with them to their department, unless one is given.
       let ownerDeptId = input.owner?.ownerDeptId;
       const handedTo = input.owner?.ownerId;
-      if (ownerDeptId === undefined && typeof handedTo === 'string' && handedTo !== before.ownerId) {
-        const other = ownerToLookUp({ ownerId: handedTo }, actor);
-        const departments = await primaryDepartments(trx, other === undefined ? [] : [other]);
-        ownerDeptId = newRecordOwner({ ownerId: handedTo }, actor, departments).ownerDeptId;
-      }
+      if (ownerDeptId === undefined && typeof handedTo === 'string' && handedTo !== before.ownerId)
+        ownerDeptId = (await recordOwner(trx, { ownerId: handedTo }, actor)).ownerDeptId;
       if (ownerDeptId !== undefined) sets.push(sql`owner_dept_id = ${ownerDeptId}`);
       sets.push(
         sql`version = version + 1`,

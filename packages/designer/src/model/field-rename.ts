@@ -1,4 +1,4 @@
-import { type AppDocument, fieldUsages } from '@dougong/schema';
+import { type AppDocument, fieldUsages, type UsageKind } from '@dougong/schema';
 import { segments, updateAt } from '../core/pointer.js';
 
 const SCOPES = new Set(['record', 'previous', 'current']);
@@ -39,7 +39,7 @@ function renameTemplate(value: unknown, oldKey: string, newKey: string): unknown
 }
 
 // Usages whose path ends in a property name (a written value's key): the map holding it, by usage kind.
-const MAP_KEYS: Partial<Record<string, ReadonlySet<string>>> = {
+const MAP_KEYS: Partial<Record<UsageKind, ReadonlySet<string>>> = {
   flowWrite: new Set(['values']),
   stageGate: new Set(['defaults']),
   recordPool: new Set(['onClaim']),

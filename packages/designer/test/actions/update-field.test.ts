@@ -133,35 +133,22 @@ describe('updateField', () => {
       },
     ];
     expect(validateAppDocument(doc).ok).toBe(true);
+    const renamed = (from: typeof doc, entityId: string, fieldId: string, key: string) =>
+      roundTrip(from, { type: 'updateField', entityId, fieldId, patch: { key } }).after;
 
-    const gates = roundTrip(doc, {
-      type: 'updateField',
-      entityId: 'opportunity',
-      fieldId: 'amount',
-      patch: { key: 'dealAmount' },
-    }).after;
+    const gates = renamed(doc, 'opportunity', 'amount', 'dealAmount');
     const won = (field(gates, 'opportunity', 'stage') as typeof stage).options.find((o) => o.id === 'won')!;
     expect(won.requires).toEqual(['dealAmount']);
     expect(won.defaults).toEqual({ dealAmount: '100' });
     expect(validateAppDocument(gates).ok).toBe(true);
 
-    const pooled = roundTrip(doc, {
-      type: 'updateField',
-      entityId: 'lead',
-      fieldId: 'source',
-      patch: { key: 'origin' },
-    }).after;
+    const pooled = renamed(doc, 'lead', 'source', 'origin');
     const pooledLead = pooled.entities.find((e) => e.id === 'lead')!;
     expect(pooledLead.pool?.onClaim).toEqual({ origin: 'pool' });
     expect(pooledLead.conversions![0]!.update).toEqual({ origin: 'converted' });
     expect(validateAppDocument(pooled).ok).toBe(true);
 
-    const matched = roundTrip(doc, {
-      type: 'updateField',
-      entityId: 'account',
-      fieldId: 'name',
-      patch: { key: 'title' },
-    }).after;
+    const matched = renamed(doc, 'account', 'name', 'title');
     const target = matched.entities.find((e) => e.id === 'lead')!.conversions![0]!.targets[0]!;
     expect(target.match?.field).toBe('title');
     expect(Object.keys(target.values)).toEqual(['title', 'industry']);
