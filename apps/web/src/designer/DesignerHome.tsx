@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { navigate } from '../app/router';
 import { useI18n } from '../i18n/i18n';
+import { APP_KEY } from './designer-api';
 import { useDesignerText } from './designer-i18n';
 import { TemplatesPanel } from './TemplatesPanel';
 import './designer.css';
@@ -12,8 +13,6 @@ interface AppRow {
   publishedVersion: number;
   draftRevision: number;
 }
-
-const APP_KEY = /^[a-z][a-z0-9_]{1,30}$/;
 
 /**
  * The designer's start page: the apps, "new app" (which starts from an empty draft) and the bundled

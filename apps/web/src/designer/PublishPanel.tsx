@@ -11,6 +11,7 @@ import {
   type VersionView,
 } from './designer-api';
 import { useDesignerText } from './designer-i18n';
+import { PlanSteps } from './PlanSteps';
 
 /**
  * Publishing: the plan preview (new tables and columns, conversions with failing records, archived fields
@@ -125,43 +126,7 @@ export function PublishPanel({
         <div className="plan" data-testid="publish-plan">
           <h3>{dt('publish.planTitle', { from: plan.plan.fromVersion, to: plan.plan.toVersion })}</h3>
           {plan.plan.steps.length === 0 && <p>{dt('publish.noChanges')}</p>}
-          <ol className="plan-steps">
-            {plan.plan.steps.map((step, index) => {
-              const checks = plan.checks.filter((c) => c.step === index);
-              return (
-                // biome-ignore lint/suspicious/noArrayIndexKey: steps are positional and never reordered
-                <li key={index} className={checks.some((c) => c.blocking) ? 'blocked' : undefined}>
-                  <span className={`step-kind step-${step.kind}`}>{step.kind}</span> {text(step.text)}
-                  {checks.map((check, i) => (
-                    <div
-                      // biome-ignore lint/suspicious/noArrayIndexKey: checks of one step keep their order
-                      key={i}
-                      className={check.blocking ? 'check blocking' : 'check'}
-                      data-testid="plan-check"
-                    >
-                      {text(check.message)}
-                      {check.failing > 0 && <span> · {dt('publish.failing', { count: check.failing })}</span>}
-                      {check.recordIds.length > 0 && (
-                        <ul className="record-ids" aria-label={dt('publish.records')}>
-                          {check.samples && check.samples.length > 0
-                            ? check.samples.map((s) => (
-                                <li key={s.id} data-testid="failing-record">
-                                  <code>{s.id}</code> {JSON.stringify(s.value)} — {s.reason}
-                                </li>
-                              ))
-                            : check.recordIds.map((id) => (
-                                <li key={id} data-testid="failing-record">
-                                  <code>{id}</code>
-                                </li>
-                              ))}
-                        </ul>
-                      )}
-                    </div>
-                  ))}
-                </li>
-              );
-            })}
-          </ol>
+          <PlanSteps plan={plan} />
           {plan.usages && plan.usages.length > 0 && (
             <div className="usages" data-testid="plan-usages">
               <h4>{dt('publish.usages')}</h4>

@@ -2,8 +2,9 @@ import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api } from '../api/client';
 import { navigate } from '../app/router';
 import { useI18n } from '../i18n/i18n';
-import type { PlanView } from './designer-api';
+import { APP_KEY, type PlanView } from './designer-api';
 import { type DesignerMessageKey, useDesignerText } from './designer-i18n';
+import { PlanSteps } from './PlanSteps';
 
 type Names = { 'zh-CN': string; en: string };
 
@@ -40,8 +41,6 @@ interface RunResult extends PlanView {
 
 type Kind = 'install' | 'upgrade';
 
-const APP_KEY = /^[a-z][a-z0-9_]{1,30}$/;
-
 /**
  * The bundled templates on the designer's start page: each with its version, description and the apps
  * installed from it (their template version, how many changes the customer made, whether an upgrade
@@ -58,7 +57,7 @@ export function TemplatesPanel({
   onChanged?(): void;
 }) {
   const dt = useDesignerText();
-  const { label, locale } = useI18n();
+  const { label } = useI18n();
   const [templates, setTemplates] = useState<TemplateRow[] | null>(null);
   // The template and app a run is prepared for, its preview or result, and its app key input.
   const [target, setTarget] = useState<{ id: string; kind: Kind; appKey: string } | null>(null);
@@ -127,8 +126,6 @@ export function TemplatesPanel({
       setBusy(false);
     }
   };
-
-  const text = (t: Names | string) => (typeof t === 'string' ? t : t[locale]);
 
   if (templates === null || templates.length === 0) return null;
   return (
@@ -252,7 +249,7 @@ export function TemplatesPanel({
                     {error.path && <code>{error.path}</code>} {error.message}
                   </p>
                 )}
-                {result && <RunPreview result={result} text={text} />}
+                {result && <RunPreview result={result} />}
                 <div className="actions">
                   <button type="submit" disabled={busy} data-testid="template-preview">
                     {dt('templates.preview')}
@@ -280,7 +277,7 @@ export function TemplatesPanel({
 }
 
 /** A dry run's outcome: the merge report (upgrades), the document's problems and the migration plan. */
-function RunPreview({ result, text }: { result: RunResult; text: (t: Names | string) => string }) {
+function RunPreview({ result }: { result: RunResult }) {
   const dt = useDesignerText();
   if (result.upToDate)
     return (
@@ -321,26 +318,7 @@ function RunPreview({ result, text }: { result: RunResult; text: (t: Names | str
       {/* A new app's plan is long (every table and index): it opens on demand unless something blocks. */}
       <details open={result.plan.steps.length <= 12 || result.blocked}>
         <summary>{dt('templates.steps', { count: result.plan.steps.length })}</summary>
-        <ol className="plan-steps">
-          {result.plan.steps.map((step, index) => {
-            const checks = result.checks.filter((c) => c.step === index);
-            return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: steps are positional and never reordered
-              <li key={index} className={checks.some((c) => c.blocking) ? 'blocked' : undefined}>
-                <span className={`step-kind step-${step.kind}`}>{step.kind}</span> {text(step.text)}
-                {checks.map((check, i) => (
-                  <div
-                    // biome-ignore lint/suspicious/noArrayIndexKey: checks of one step keep their order
-                    key={i}
-                    className={check.blocking ? 'check blocking' : 'check'}
-                  >
-                    {text(check.message)}
-                  </div>
-                ))}
-              </li>
-            );
-          })}
-        </ol>
+        <PlanSteps plan={result} />
       </details>
       {result.blocked && (
         <p className="error" role="alert" data-testid="template-blocked">

@@ -1,5 +1,8 @@
-import type { AppDocument } from '@dougong/schema';
+import { type AppDocument, AppKeySchema } from '@dougong/schema';
 import { ApiError, api } from '../api/client';
+
+/** What an app key may be (the schema's own pattern): a new app's, a template install's. */
+export const APP_KEY = new RegExp(AppKeySchema.pattern as string);
 
 /** Text of a plan step or check in both UI languages. */
 export interface StepText {

@@ -1,34 +1,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, E2E_PASSWORD, type E2eFixture, startE2e } from './support/e2e-fixture.js';
+import { type AdminSession, chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
 
 const hasChromium = Boolean(chromiumPath());
 
 describe.skipIf(!hasChromium)('designer: flows and rules in headless Chromium', () => {
   let fx: E2eFixture;
-  let cookie: string;
-  let csrf: string;
   let smallDealId: string;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fx.baseUrl}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: AdminSession['request'] = (...args) => fx.admin.request(...args);
 
   beforeAll(async () => {
     fx = await startE2e();
-    const login = await fetch(`${fx.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: E2E_PASSWORD }),
-    });
-    cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
-    csrf = (await login.json()).csrfToken;
     const account = await api('POST', '/api/apps/sales/entities/account/records', {
       name: '杭州示例制造有限公司',
       region: 'east',

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, E2E_PASSWORD, type E2eFixture, startE2e } from './support/e2e-fixture.js';
+import { type AdminSession, chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
 
 const hasChromium = Boolean(chromiumPath());
 if (!hasChromium)
@@ -28,24 +28,9 @@ async function drag(page: Page, from: Locator, to: Locator, at: { x?: number; y?
 describe.skipIf(!hasChromium)('app designer in headless Chromium', () => {
   let fx: E2eFixture;
   let page: Page;
-  let cookie: string;
-  let csrf: string;
   let recordId: string;
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const response = await fetch(`${fx.baseUrl}${path}`, {
-      method,
-      headers: {
-        cookie,
-        'x-csrf-token': csrf,
-        ...(body ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: AdminSession['request'] = (...args) => fx.admin.request(...args);
 
   /** The layout of the Campaign form in the saved draft, as `kind:label` outlines. */
   const draftForm = async () => {
@@ -68,13 +53,6 @@ describe.skipIf(!hasChromium)('app designer in headless Chromium', () => {
 
   beforeAll(async () => {
     fx = await startE2e();
-    const login = await fetch(`${fx.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: E2E_PASSWORD }),
-    });
-    cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
-    csrf = (await login.json()).csrfToken;
     page = await fx.newPage(1440, 1000);
     page.on('dialog', (dialog) => void dialog.accept());
     // Browser errors are printed, so a failing step shows its cause.

@@ -1,6 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
+import { type AdminSession, chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
 
 const hasChromium = Boolean(chromiumPath());
 const REP = { username: 'zhangwei', password: 'Rep-pass-2026' };
@@ -19,35 +19,15 @@ async function drag(page: Page, card: Locator, to: { x: number; y: number }) {
 
 describe.skipIf(!hasChromium)("a sales rep's day at phone width (375 × 812)", () => {
   let fx: E2eFixture;
-  let cookie: string;
-  let csrf: string;
   let repId: string;
   let accountId: string;
   let leadId: string;
   let otherLeadId: string;
-  let adminId: string;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fx.baseUrl}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: AdminSession['request'] = (...args) => fx.admin.request(...args);
 
   beforeAll(async () => {
     fx = await startE2e();
-    const login = await fetch(`${fx.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'E2e-admin-2026' }),
-    });
-    cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
-    const session = await login.json();
-    csrf = session.csrfToken;
-    adminId = session.user.id;
     // A rep in the Shanghai team.
     const team = await api('POST', '/api/departments', { name: '上海组' });
     expect(team.status).toBe(201);
@@ -111,14 +91,18 @@ describe.skipIf(!hasChromium)("a sales rep's day at phone width (375 × 812)", (
     // Someone else takes 吴磊 while the rep looks at the pool: the claim is refused and says so.
     const stale = await api('GET', `${leads}/${otherLeadId}`);
     expect(
-      (await api('PATCH', `${leads}/${otherLeadId}`, { version: stale.body.version, ownerId: adminId }))
-        .status,
+      (
+        await api('PATCH', `${leads}/${otherLeadId}`, {
+          version: stale.body.version,
+          ownerId: fx.admin.userId,
+        })
+      ).status,
     ).toBe(200);
     await page.getByTestId(`pool-${otherLeadId}`).getByRole('button', { name: '领取 吴磊' }).click();
     await expect.poll(() => page.getByTestId('pool-error').textContent()).toBe('该记录已被他人领取');
     await expect.poll(() => page.getByTestId(`pool-${otherLeadId}`).count()).toBe(0);
     expect(await page.getByTestId('pool-today').textContent()).toBe('今日已领取 0 / 10');
-    expect((await api('GET', `${leads}/${otherLeadId}`)).body.ownerId).toBe(adminId);
+    expect((await api('GET', `${leads}/${otherLeadId}`)).body.ownerId).toBe(fx.admin.userId);
     await item.getByRole('button', { name: '领取 周杰' }).click();
     await expect.poll(() => page.getByTestId('pool-claimed').textContent()).toContain('已领取「周杰」');
     await expect.poll(() => page.getByTestId('pool-today').textContent()).toBe('今日已领取 1 / 10');

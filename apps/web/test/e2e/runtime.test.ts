@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
+import { type AdminSession, chromiumPath, type E2eFixture, startE2e } from './support/e2e-fixture.js';
 
 const hasChromium = Boolean(chromiumPath());
 if (!hasChromium)
@@ -7,28 +7,11 @@ if (!hasChromium)
 
 describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
   let fx: E2eFixture;
-  let cookie: string;
-  let csrf: string;
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fx.baseUrl}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: AdminSession['request'] = (...args) => fx.admin.request(...args);
 
   beforeAll(async () => {
     fx = await startE2e();
-    const login = await fetch(`${fx.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: 'E2e-admin-2026' }),
-    });
-    cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
-    csrf = (await login.json()).csrfToken;
     const leads = [
       ['张伟', '上海示例科技', 'east'],
       ['李娜', '广州贸易', 'south'],
@@ -146,7 +129,9 @@ describe.skipIf(!hasChromium)('runtime web app in headless Chromium', () => {
       .toBe(1);
     const stored = (await api('GET', `/api/apps/sales/entities/opportunity/records/${deal.id}`)).body
       .documents[0];
-    const download = await fetch(`${fx.baseUrl}/api/files/${stored.id}`, { headers: { cookie } });
+    const download = await fetch(`${fx.baseUrl}/api/files/${stored.id}`, {
+      headers: { cookie: fx.admin.cookie },
+    });
     expect(await download.text()).toBe('%PDF-1.4 needs analysis');
     await page.context().close();
   });

@@ -3,8 +3,8 @@ import { salesTemplate } from '@dougong/template-sales';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type AdminSession,
   chromiumPath,
-  E2E_PASSWORD,
   type E2eFixture,
   type E2eOptions,
   startE2e,
@@ -37,8 +37,6 @@ function nextRelease(pkg: Package): Package {
 describe.skipIf(!hasChromium)('templates on the designer start page in headless Chromium', () => {
   let fx: E2eFixture;
   let page: Page;
-  let cookie: string;
-  let csrf: string;
   // The platform's bundled templates; the second test swaps in a newer release, as an update would.
   let offered = bundled;
   const registry: Registry = {
@@ -46,25 +44,10 @@ describe.skipIf(!hasChromium)('templates on the designer start page in headless 
     find: (id) => (id === offered.id ? offered : undefined),
   };
 
-  const api = async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${fx.baseUrl}${path}`, {
-      method,
-      headers: { cookie, 'x-csrf-token': csrf, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text ? JSON.parse(text) : undefined };
-  };
+  const api: AdminSession['request'] = (...args) => fx.admin.request(...args);
 
   beforeAll(async () => {
     fx = await startE2e({ templates: registry });
-    const login = await fetch(`${fx.baseUrl}/api/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'admin', password: E2E_PASSWORD }),
-    });
-    cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
-    csrf = (await login.json()).csrfToken;
     page = await fx.newPage(1280, 900);
     page.on('pageerror', (error) => console.error('page error:', error.message));
     await fx.signIn(page);

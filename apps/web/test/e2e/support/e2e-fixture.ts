@@ -40,12 +40,58 @@ export function chromiumPath(): string | undefined {
   return undefined;
 }
 
+/** The administrator signed in to the API: JSON requests carrying the session cookie and CSRF token. */
+export interface AdminSession {
+  userId: string;
+  /** The session cookie (`name=value`), for plain requests such as file downloads. */
+  cookie: string;
+  /** Calls the API; answers the status and the parsed JSON body (undefined when empty). */
+  request(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any }>;
+}
+
+/** Signs the administrator in to the API of a running server. */
+async function adminSession(baseUrl: string): Promise<AdminSession> {
+  const login = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: E2E_PASSWORD }),
+  });
+  if (!login.ok) throw new Error(`admin sign-in failed: ${login.status}`);
+  const cookie = String(login.headers.get('set-cookie')).split(';')[0]!;
+  const session = (await login.json()) as { csrfToken: string; user: { id: string } };
+  return {
+    userId: session.user.id,
+    cookie,
+    async request(method, path, body, headers = {}) {
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers: {
+          cookie,
+          'x-csrf-token': session.csrfToken,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...headers,
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : undefined };
+    },
+  };
+}
+
 /** A running platform with the sales template, served with the built web app, and a browser. */
 export interface E2eFixture {
   database: TestDatabase;
   server: FastifyInstance;
   baseUrl: string;
   browser: Browser;
+  /** The administrator's API session. */
+  admin: AdminSession;
   newPage(width?: number, height?: number): Promise<Page>;
   /** Signs in as the admin, or as the given user. */
   signIn(page: Page, user?: { username: string; password: string }): Promise<void>;
@@ -82,6 +128,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eFixture> {
     ...(options.templates ? { templates: options.templates } : {}),
   });
   const baseUrl = await server.listen({ port: 0, host: '127.0.0.1' });
+  const admin = await adminSession(baseUrl);
   const browser = await chromium.launch({ executablePath: chromiumPath()!, args: CHROMIUM_FLAGS });
   mkdirSync(ARTIFACTS, { recursive: true });
   return {
@@ -89,6 +136,7 @@ export async function startE2e(options: E2eOptions = {}): Promise<E2eFixture> {
     server,
     baseUrl,
     browser,
+    admin,
     async newPage(width = 1280, height = 800) {
       const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
       return context.newPage();
