@@ -221,6 +221,30 @@ describe('bulk record writes', () => {
     expect(rows.map((r) => String(r.duplicate_of))).toEqual([ids[0]]);
   });
 
+  it('links new records to live records only: not to deleted ones, again to restored ones', async () => {
+    const mobile = '13900000077';
+    const made = await Promise.all(
+      ['活', '删'].map(async (name) => (await fx.api('POST', DEALS, { name, mobile })).body.id as string),
+    );
+    const [live, gone] = made as [string, string];
+    expect((await fx.api('DELETE', `${DEALS}/${gone}`)).status).toBe(204);
+    const now = fx.clock.now();
+    const linksOf = async (id: string) =>
+      (
+        await sql<{ duplicate_of: string }>`select duplicate_of from dougong.duplicate_links
+          where app_key = 'bulk' and record_id = ${id} order by duplicate_of`.execute(fx.database.db)
+      ).rows.map((r) => String(r.duplicate_of));
+    const [first] = await writer.create(deal, [
+      { payload: { name: '新一', mobile }, actor: { userId: fx.adminId, now } },
+    ]);
+    expect(await linksOf(first!)).toEqual([live]);
+    expect((await fx.api('POST', `${DEALS}/${gone}/restore`)).status).toBe(200);
+    const [second] = await writer.create(deal, [
+      { payload: { name: '新二', mobile }, actor: { userId: fx.adminId, now } },
+    ]);
+    expect(await linksOf(second!)).toEqual([first!, gone, live].sort());
+  });
+
   it('writes nothing when any record is refused, naming the record', async () => {
     const before = await fx.fingerprint('bulk');
     const actor = { userId: fx.adminId, now: fx.clock.now() };

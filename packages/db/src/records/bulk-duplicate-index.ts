@@ -28,6 +28,7 @@ export async function indexDuplicatesBulk(
     }),
   );
   if (keys.length === 0) return;
+  const keysJson = JSON.stringify(keys);
   const locks = [...new Set(keys.map((k) => `${appKey}/${entityId}/${k.rule_id}/${k.key}`))].sort();
   // Sent without waiting: the statements after it queue behind it on the connection.
   const locked = sql`select count(pg_advisory_xact_lock(hashtextextended(k, 0)))
@@ -36,11 +37,12 @@ export async function indexDuplicatesBulk(
   );
   const stored = sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
     select ${appKey}, ${entityId}, record_id, rule_id, key
-    from json_to_recordset(cast(${JSON.stringify(keys)} as json)) as x(record_id uuid, rule_id text, key text)`.execute(
+    from json_to_recordset(cast(${keysJson} as json)) as x(record_id uuid, rule_id text, key text)`.execute(
     trx,
   );
-  // The new keys as just stored, with their record's position in the batch and their rule's position
-  // (materialised CTEs, read once per statement); `o` maps the batch's record ids to positions.
+  // The new keys (as just stored, taken from the statement rather than read back from the table) with
+  // their record's position in the batch and their rule's position (materialised CTEs, read once per
+  // statement); `o` maps the batch's record ids to positions.
   const ids = `{${records.map((r) => r.id).join(',')}}`;
   const ats = `{${records.map((r) => r.now.toISOString()).join(',')}}`;
   const ruleIds = `{${rules.map((r) => r.id).join(',')}}`;
@@ -50,18 +52,19 @@ export async function indexDuplicatesBulk(
     n as materialized (
       select k.record_id, k.rule_id, k.key, x.ord,
         cast(array_position(cast(${ruleIds} as text[]), k.rule_id) - 1 as integer) as rule_ord, x.at
-      from x join dougong.record_match_keys k
-        on k.app_key = ${appKey} and k.entity_id = ${entityId} and k.record_id = x.id),
+      from json_to_recordset(cast(${keysJson} as json)) as k(record_id uuid, rule_id text, key text)
+        join x on x.id = k.record_id),
     o as materialized (select jsonb_object_agg(cast(id as text), ord) as ords from x)`;
   // Pairs of a new key `n` and a live record sharing it: not `n`'s record itself, and not one created
   // after it in this batch; the first 50 by record id. A lateral index lookup per new key, so the plan
-  // does not depend on statistics (a large import fills tables faster than they are analysed).
+  // does not depend on statistics (a large import fills tables faster than they are analysed). Only
+  // live records have match keys (a delete removes them, a restore puts them back), so the records'
+  // table is not read.
   const pairs = sql`${batch}, pairs as (
       select n.record_id, n.rule_id, n.ord, n.rule_ord, n.at, m.other
       from n cross join lateral (
         select k.record_id as other
         from dougong.record_match_keys k
-        join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
         where k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = n.rule_id and k.key = n.key
           and k.record_id <> n.record_id
           and coalesce(cast((select ords from o) ->> cast(k.record_id as text) as integer), -1) < n.ord

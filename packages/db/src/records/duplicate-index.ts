@@ -117,8 +117,8 @@ export async function indexDuplicates(
     );
     await sql`insert into dougong.record_match_keys (app_key, entity_id, record_id, rule_id, key)
       values (${appKey}, ${entityId}, ${recordId}, ${rule.id}, ${key})`.execute(trx);
+    // Only live records have match keys: a delete removes them, a restore puts them back.
     const matches = sql`select k.record_id from dougong.record_match_keys k
-      join ${sql.id(model.schemaName, model.tableName)} t on t.id = k.record_id and t.deleted_at is null
       where k.app_key = ${appKey} and k.entity_id = ${entityId} and k.rule_id = ${rule.id} and k.key = ${key}
         and k.record_id <> ${recordId}
       order by k.record_id`;

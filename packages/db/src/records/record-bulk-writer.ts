@@ -49,6 +49,12 @@ export interface BulkCreateOptions {
    * batch commits together, so two records may refer to each other).
    */
   pending?: ReadonlySet<string>;
+  /**
+   * Called once every statement of the batch has been sent, while the database runs the last of them
+   * (history, duplicate keys, events) and before the commit: the moment to start other work of the
+   * caller's (an import reads its next batch then) without holding up the statements before.
+   */
+  onStatementsSent?: () => void;
 }
 
 /**
@@ -226,6 +232,7 @@ export class RecordBulkWriter {
         ),
       );
     else writes.push(this.logTracked(trx, model, prepared, created));
+    options.onStatementsSent?.();
     await settleInOrder(writes);
     return prepared.map((p) => p.id);
   }

@@ -32,11 +32,12 @@ function countsOf(db: Db): Map<string, number> {
  */
 export async function noteBulkWrite(db: Db, tables: readonly string[], rows: number): Promise<void> {
   const counts = countsOf(db);
-  for (const table of tables) {
+  const grown = tables.flatMap((table) => {
     const total = (counts.get(table) ?? 0) + rows;
     counts.set(table, total);
-    if (total >= MIN_ROWS) await analyseWhenGrown(db, table, total);
-  }
+    return total >= MIN_ROWS ? [{ table, ours: total }] : [];
+  });
+  await analyseWhenGrown(db, grown);
 }
 
 /**
@@ -50,19 +51,33 @@ export async function noteBulkWrite(db: Db, tables: readonly string[], rows: num
  */
 export async function freshenBeforeBulkWrite(db: Db, tables: readonly string[]): Promise<void> {
   const counts = countsOf(db);
-  for (const table of tables) await analyseWhenGrown(db, table, counts.get(table) ?? 0);
+  await analyseWhenGrown(
+    db,
+    tables.map((table) => ({ table, ours: counts.get(table) ?? 0 })),
+  );
 }
 
-/** Analyses `table` when the rows written since its last analysis reach its size (at least 500). */
-async function analyseWhenGrown(db: Db, table: string, ours: number): Promise<void> {
-  const { rows: found } = await sql<{ n: number; changed: number | null }>`select
-      greatest(c.reltuples, 0)::float8 as n, s.n_mod_since_analyze::float8 as changed
-    from pg_class c left join pg_stat_all_tables s on s.relid = c.oid
-    where c.oid = to_regclass(${table})`.execute(db);
-  if (!found[0]) return;
-  const since = Math.max(ours, Number(found[0].changed ?? 0));
-  if (since < Math.max(MIN_ROWS, GROWTH * Number(found[0].n))) return;
-  const [schema, name] = table.split('.');
-  await sql`analyze ${sql.id(schema!, name!)}`.execute(db);
-  countsOf(db).set(table, 0);
+/**
+ * Analyses each table whose rows written since its last analysis (by this process: `ours`; by anyone:
+ * the server's counter) reach its size (at least 500). One catalog query for all of them.
+ */
+async function analyseWhenGrown(
+  db: Db,
+  tables: ReadonlyArray<{ table: string; ours: number }>,
+): Promise<void> {
+  if (tables.length === 0) return;
+  const { rows: found } = await sql<{ name: string; n: number; changed: number | null }>`select
+      t.name, greatest(c.reltuples, 0)::float8 as n, s.n_mod_since_analyze::float8 as changed
+    from json_array_elements_text(cast(${JSON.stringify(tables.map((t) => t.table))} as json)) as t(name)
+      join pg_class c on c.oid = to_regclass(t.name)
+      left join pg_stat_all_tables s on s.relid = c.oid`.execute(db);
+  for (const { table, ours } of tables) {
+    const row = found.find((r) => r.name === table);
+    if (!row) continue;
+    const since = Math.max(ours, Number(row.changed ?? 0));
+    if (since < Math.max(MIN_ROWS, GROWTH * Number(row.n))) continue;
+    const [schema, name] = table.split('.');
+    await sql`analyze ${sql.id(schema!, name!)}`.execute(db);
+    countsOf(db).set(table, 0);
+  }
 }

@@ -195,7 +195,7 @@ interface ReadRow {
 }
 
 /** Rows {@link readBatch} reads before it lets other work (the previous batch's write) go on. */
-const READ_SLICE = 50;
+const READ_SLICE = 10;
 
 /**
  * Reads a batch's rows and runs the create checks (validator, form rules) on every row that can be
@@ -292,10 +292,19 @@ async function importBatch(
   };
   const flush = async (next: number, last = false) => {
     if (creates.length > 0) {
-      const write = repo.createMany(model, creates);
-      const reading = last ? whileWriting() : undefined;
-      const [outcome] = await Promise.allSettled([write, reading]);
-      if (reading) await reading;
+      // The next batch is read once this one's statements are all sent: reading it earlier would slow
+      // down the building of those statements, while the database waits for them.
+      let reading: Promise<void> | undefined;
+      const read = () => {
+        reading ??= whileWriting();
+      };
+      const [outcome] = await Promise.allSettled([
+        repo.createMany(model, creates, last ? { onStatementsSent: read } : {}),
+      ]);
+      if (last) {
+        read();
+        await reading;
+      }
       if (outcome.status === 'rejected') {
         // The database refused the batch (a unique value, a reference, a blocking duplicate rule):
         // single writes name the row and let the others in.
