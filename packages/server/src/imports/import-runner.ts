@@ -296,7 +296,10 @@ async function importBatch(
       // down the building of those statements, while the database waits for them.
       let reading: Promise<void> | undefined;
       const read = () => {
-        reading ??= whileWriting();
+        if (reading) return;
+        reading = whileWriting();
+        // Awaited below, once the write has settled; until then a failure must not count as unhandled.
+        reading.catch(() => undefined);
       };
       const [outcome] = await Promise.allSettled([
         repo.createMany(model, creates, last ? { onStatementsSent: read } : {}),
