@@ -73,11 +73,32 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     pool.on('error', (error) => {
       process.emitWarning(`PostgreSQL connection lost: ${error.message}`);
     });
+    // The pool's `end` resolves before its connections have closed: `close` waits for them too, so
+    // that a database dropped or a server stopped right after sees no connection of ours.
+    const open = new Set<pg.ClientBase>();
+    let closed: (() => void) | undefined;
+    pool.on('connect', (client) => {
+      open.add(client);
+      client.once('end', () => {
+        open.delete(client);
+        if (open.size === 0) closed?.();
+      });
+    });
     // Fail fast with a clear message when the server is unreachable.
     const client = await pool.connect();
     client.release();
     const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      close: async () => {
+        const ended = new Promise<void>((resolve) => {
+          closed = resolve;
+        });
+        await db.destroy();
+        if (open.size > 0) await ended;
+      },
+    };
   }
   const parsers = { [OID_INT8]: toSafeInteger, [OID_NUMERIC]: keepText, [OID_DATE]: keepText };
   const pglite = await PGlite.create({
