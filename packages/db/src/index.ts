@@ -119,6 +119,7 @@ export {
   RecordBulkWriter,
 } from './records/record-bulk-writer.js';
 export { gateFor, OPEN_GATE, RECORD_ALIAS, type RecordGate } from './records/record-gate.js';
+export { newRecordId } from './records/record-id.js';
 export {
   type Actor,
   DUPLICATE_STATUSES,

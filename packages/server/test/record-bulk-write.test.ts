@@ -221,6 +221,24 @@ describe('bulk record writes', () => {
     expect(rows.map((r) => String(r.duplicate_of))).toEqual([ids[0]]);
   });
 
+  it('gives new records and their rows time-ordered ids (UUID version 7), single and bulk alike', async () => {
+    const single = (await fx.api('POST', DEALS, payload())).body;
+    const now = fx.clock.now();
+    const bulk = await writer.create(deal, [
+      { payload: payload(), actor: { userId: fx.adminId, now } },
+      { payload: payload(), actor: { userId: fx.adminId, now } },
+    ]);
+    const after = (await fx.api('POST', DEALS, payload())).body;
+    const records = [single.id, ...bulk, after.id] as string[];
+    const rows = [...single.lines, ...after.lines].map((l: { id: string }) => l.id);
+    for (const id of [...records, ...rows])
+      expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab]/);
+    // In the order they were made: new records go to the end of the id indexes.
+    expect([...records].sort()).toEqual(records);
+    const ms = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(ms(single.id) - Date.now())).toBeLessThan(60_000);
+  });
+
   it('links new records to live records only: not to deleted ones, again to restored ones', async () => {
     const mobile = '13900000077';
     const made = await Promise.all(

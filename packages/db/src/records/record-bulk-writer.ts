@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   type AppModel,
   autoNumberPeriod,
@@ -20,6 +19,7 @@ import { enforceFormRules } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
 import { newRecordOwner, ownerDepartments } from './owner-department.js';
 import { OPEN_GATE } from './record-gate.js';
+import { newRecordId } from './record-id.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
@@ -29,7 +29,7 @@ import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
 
 /** One record of a bulk create: the API's create payload, who creates it and when (`actor.now`). */
 export interface BulkRecord {
-  /** The new record's id; a random one when absent. */
+  /** The new record's id; a new one ({@link newRecordId}) when absent. */
   id?: string;
   payload: unknown;
   actor: Actor;
@@ -198,7 +198,7 @@ export class RecordBulkWriter {
     for (const { field, child } of model.subTables) {
       const rows = prepared.flatMap((p) =>
         (p.rows.find((r) => r.field === field.key)?.values ?? []).map((values, order) => ({
-          id: randomUUID(),
+          id: newRecordId(),
           actor: p.actor,
           now: p.now,
           values,
@@ -276,7 +276,7 @@ export class RecordBulkWriter {
       if (!list) return [];
       return [{ field: field.key, child, values: list.map((row) => sanitized(child, row.values)) }];
     });
-    return { id: record.id ?? randomUUID(), actor: record.actor, now, input, merged: ruled, values, rows };
+    return { id: record.id ?? newRecordId(), actor: record.actor, now, input, merged: ruled, values, rows };
   }
 
   /**

@@ -20,6 +20,7 @@ import { enforceFormRules, type FormRuleActor } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
 import { recordOwner } from './owner-department.js';
 import { RECORD_ALIAS, type RecordGate } from './record-gate.js';
+import { newRecordId } from './record-id.js';
 import { type Db, MERGE_NOTE, type RecordReader } from './record-reader.js';
 import { sanitizeRichText } from './rich-text.js';
 import { type RecordJson, rowToRecord } from './row-mapping.js';
@@ -330,6 +331,7 @@ export class RecordWriter {
     parent?: { id: string; order: number },
   ): Promise<string> {
     const columns = [
+      sql.id('id'),
       sql.id('created_at'),
       sql.id('updated_at'),
       sql.id('created_by'),
@@ -338,6 +340,7 @@ export class RecordWriter {
       sql.id('owner_dept_id'),
     ];
     const params = [
+      sql`${newRecordId()}`,
       sql`${now.toISOString()}`,
       sql`${now.toISOString()}`,
       sql`${actor.userId}`,
