@@ -27,7 +27,10 @@ function bulkApp(): AppDocument {
         key: 'deal',
         label: L('交易'),
         titleField: 'name',
-        duplicateRules: [{ id: 'by_mobile', label: L('手机相同'), fields: ['mobile'], match: 'phone' }],
+        duplicateRules: [
+          { id: 'by_mobile', label: L('手机相同'), fields: ['mobile'], match: 'phone' },
+          { id: 'by_email', label: L('邮箱相同'), fields: ['email'], match: 'email' },
+        ],
         fields: [
           { id: 'code', key: 'code', type: 'autoNumber', pattern: 'D-{YYYY}-{000}', label: L('编号') },
           { id: 'name', key: 'name', type: 'text', label: L('名称'), required: true, trackChanges: true },
@@ -237,6 +240,35 @@ describe('bulk record writes', () => {
     expect([...records].sort()).toEqual(records);
     const ms = (id: string) => Number.parseInt(id.replace(/-/g, '').slice(0, 12), 16);
     expect(Math.abs(ms(single.id) - Date.now())).toBeLessThan(60_000);
+  });
+
+  it('links two records once, under the first rule they match by, as single creates do', async () => {
+    const same = { mobile: '13900000088', email: 'twice@example.com' };
+    const older = (await fx.api('POST', DEALS, { name: '旧', ...same })).body.id as string;
+    const now = fx.clock.now();
+    const ids = await writer.create(deal, [
+      { payload: { name: '新一', ...same }, actor: { userId: fx.adminId, now } },
+      { payload: { name: '新二', ...same }, actor: { userId: fx.adminId, now } },
+    ]);
+    const single = (await fx.api('POST', DEALS, { name: '新三', ...same })).body.id as string;
+    const { rows } = await sql<{ record_id: string; duplicate_of: string; rule_id: string }>`
+      select record_id, duplicate_of, rule_id from dougong.duplicate_links
+      where app_key = 'bulk' and record_id = any(cast(${`{${[...ids, single].join(',')}}`} as uuid[]))
+      `.execute(fx.database.db);
+    const pairs = rows.map((r) => [String(r.record_id), String(r.duplicate_of), r.rule_id].join(' '));
+    // Both rules match every pair; each pair is linked once, under the first rule.
+    expect(pairs.sort()).toEqual(
+      [
+        [ids[0], older],
+        [ids[1], older],
+        [ids[1], ids[0]],
+        [single, older],
+        [single, ids[0]],
+        [single, ids[1]],
+      ]
+        .map(([a, b]) => `${a} ${b} by_mobile`)
+        .sort(),
+    );
   });
 
   it('links new records to live records only: not to deleted ones, again to restored ones', async () => {
