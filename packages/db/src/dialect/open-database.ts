@@ -75,14 +75,11 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
     });
     // The pool's `end` resolves before its connections have closed: `close` waits for them too, so
     // that a database dropped or a server stopped right after sees no connection of ours.
-    const open = new Set<pg.ClientBase>();
-    let closed: (() => void) | undefined;
+    const ends = new Set<Promise<void>>();
     pool.on('connect', (client) => {
-      open.add(client);
-      client.once('end', () => {
-        open.delete(client);
-        if (open.size === 0) closed?.();
-      });
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      ends.add(ended);
+      void ended.then(() => ends.delete(ended));
     });
     // Fail fast with a clear message when the server is unreachable.
     const client = await pool.connect();
@@ -92,11 +89,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       db,
       kind: 'postgres',
       close: async () => {
-        const ended = new Promise<void>((resolve) => {
-          closed = resolve;
-        });
         await db.destroy();
-        if (open.size > 0) await ended;
+        await Promise.all(ends);
       },
     };
   }
