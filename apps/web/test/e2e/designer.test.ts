@@ -150,15 +150,20 @@ describe.skipIf(!hasChromium)('app designer in headless Chromium', () => {
     const tabs = page.locator('.canvas-tabs');
     await tabs.waitFor();
     await drag(page, page.getByTestId('handle-f-long-text'), tabs.locator('.container-body').first());
+    // The drop has been applied before the next step reads the selection.
+    await expect.poll(() => tabs.getByTestId('node-f-long-text').count()).toBe(1);
 
     // Keyboard instead of dragging: Enter on a palette block adds it at the selection (nothing selected: the
     // end of the form; then after the block just added). Shift-click selects both, one click deletes both.
     await canvas.click({ position: { x: 4, y: 4 } });
     for (let i = 0; i < 2; i += 1) {
       await page.getByTestId('palette-block-divider').focus();
+      await expect
+        .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+        .toBe('palette-block-divider');
       await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('[data-node-id^="divider"]').count()).toBe(i + 1);
     }
-    await expect.poll(() => page.locator('[data-node-id^="divider"]').count()).toBe(2);
     await page.getByTestId('node-divider').click();
     await page.getByTestId('node-divider-2').click({ modifiers: ['Shift'] });
     await expect.poll(() => page.getByTestId('remove-selected').textContent()).toContain('2');
