@@ -72,6 +72,43 @@ function bulkApp(): AppDocument {
         ],
       },
       {
+        id: 'memo',
+        key: 'memo',
+        label: L('备忘'),
+        titleField: 'title',
+        fields: [
+          { id: 'title', key: 'title', type: 'text', label: L('标题'), required: true },
+          { id: 'amount', key: 'amount', type: 'money', label: L('金额') },
+          { id: 'ratio', key: 'ratio', type: 'percent', scale: 1, label: L('比率') },
+          { id: 'count', key: 'count', type: 'number', integer: true, label: L('数量') },
+          { id: 'flag', key: 'flag', type: 'boolean', label: L('标记') },
+          { id: 'day', key: 'day', type: 'date', label: L('日期') },
+          { id: 'at', key: 'at', type: 'datetime', label: L('时间') },
+          {
+            id: 'tags',
+            key: 'tags',
+            type: 'multiSelect',
+            label: L('标签'),
+            options: [
+              { id: 'x', label: L('X') },
+              { id: 'y', label: L('Y') },
+            ],
+          },
+          { id: 'rep', key: 'rep', type: 'user', label: L('负责人') },
+          { id: 'partner', key: 'partner', type: 'reference', target: 'partner', label: L('伙伴') },
+          { id: 'area', key: 'area', type: 'region', label: L('地区') },
+          {
+            id: 'doubled',
+            key: 'doubled',
+            type: 'formula',
+            resultType: 'decimal',
+            scale: 3,
+            expression: { dec_mul: [{ var: 'amount' }, '2'] },
+            label: L('两倍'),
+          },
+        ],
+      },
+      {
         id: 'deal_line',
         key: 'dealLine',
         kind: 'child',
@@ -88,6 +125,18 @@ function bulkApp(): AppDocument {
             expression: { dec_mul: [{ var: 'qty' }, { var: 'price' }] },
             label: L('小计'),
           },
+        ],
+      },
+    ],
+    flows: [
+      {
+        id: 'memo_created',
+        key: 'memoCreated',
+        label: L('新备忘'),
+        trigger: { kind: 'recordCreated', entity: 'memo' },
+        start: 'mail',
+        nodes: [
+          { id: 'mail', kind: 'sendEmail', to: 'memo@example.cn', subject: '{{record.title}}', body: 'x' },
         ],
       },
     ],
@@ -203,6 +252,55 @@ describe('bulk record writes', () => {
       fx.database.db,
     );
     expect(links.map((l) => [String(l.record_id), String(l.duplicate_of)])).toEqual([[bulkId, api.body.id]]);
+  });
+
+  it('carries every kind of value on as a read of the stored record gives it', async () => {
+    // Without sub-tables the rows are not read back after the insert: history and events are built
+    // from the values sent. They must be the values as stored.
+    const memo = (await fx.app.dougong.store.publishedModel('bulk')).model.entitiesById.get('memo')!;
+    const actor = { userId: fx.adminId, departmentId: null, now: fx.clock.now() };
+    const ids = await writer.create(memo, [
+      {
+        payload: {
+          title: '全部',
+          amount: '1999.5',
+          ratio: '12',
+          count: 42,
+          flag: false,
+          day: '2026-02-28',
+          at: '2026-03-02T10:30:00.5+08:00',
+          tags: ['y', 'x'],
+          rep: fx.adminId.toUpperCase(),
+          partner: partnerId,
+          area: '310104',
+        },
+        actor,
+      },
+      { payload: { title: '负数', amount: '-0.05', ratio: '-7.5', count: -1, flag: true }, actor },
+      { payload: { title: '空的' }, actor },
+    ]);
+    const { rows: events } = await sql<{ record_id: string; payload: unknown }>`
+      select record_id, payload from dougong.flow_events where app_key = 'bulk' and entity_id = 'memo'
+      order by id`.execute(fx.database.db);
+    expect(events.map((e) => String(e.record_id))).toEqual(ids);
+    for (const [i, id] of ids.entries()) {
+      const read = await fx.api('GET', `/api/apps/bulk/entities/memo/records/${id}`);
+      expect(read.status, read.text).toBe(200);
+      const raw = events[i]!.payload;
+      const after = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { after: Record<string, unknown> };
+      expect(after.after).toEqual(read.body);
+      // In the same key order as a read gives (the history and events store it as text).
+      expect(Object.keys(after.after)).toEqual(Object.keys(read.body));
+      const history = (await fx.api('GET', `/api/apps/bulk/entities/memo/records/${id}/history`)).body
+        .items as Array<{ changes: Record<string, { after: unknown }> }>;
+      for (const [key, change] of Object.entries(history[0]!.changes))
+        expect(change.after).toEqual(read.body[key]);
+    }
+    const [full, negative] = await Promise.all(
+      ids.map(async (id) => (await fx.api('GET', `/api/apps/bulk/entities/memo/records/${id}`)).body),
+    );
+    expect(full).toMatchObject({ amount: '1999.50', ratio: '12.0', doubled: '3999.000', rep: fx.adminId });
+    expect(negative).toMatchObject({ amount: '-0.05', doubled: '-0.100' });
   });
 
   it('numbers, links and owns a batch as one-by-one creates would', async () => {

@@ -23,7 +23,7 @@ import { newRecordId } from './record-id.js';
 import { type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
-import { addByColumn, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
+import { addByColumn, type RecordJson, rowToRecord, selectColumns, sentRecord } from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
 import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
 
@@ -177,6 +177,8 @@ export class RecordBulkWriter {
       }
       return checked;
     };
+    // The statements sent and not awaited yet, in order: they are awaited together at the end.
+    const writes: Array<Promise<unknown>> = [];
     const stored = await this.insert(
       trx,
       model,
@@ -194,7 +196,11 @@ export class RecordBulkWriter {
         };
       }),
       departments,
+      // Sub-table rows are inserted and read back after their parents: those are awaited.
+      model.subTables.length === 0 ? writes : undefined,
     );
+    // Checked for now, awaited in order below: a refused insert must not count as unhandled meanwhile.
+    for (const write of writes) write.catch(() => undefined);
     for (const { field, child } of model.subTables) {
       const rows = prepared.flatMap((p) =>
         (p.rows.find((r) => r.field === field.key)?.values ?? []).map((values, order) => ({
@@ -211,7 +217,6 @@ export class RecordBulkWriter {
     if (model.subTables.length > 0) await this.reader.attachRows(trx, model, created, OPEN_GATE);
     // The rest needs no answer from the database: each statement is built while the previous ones run
     // (the connection takes them in order), and all are awaited together.
-    const writes: Array<Promise<unknown>> = [];
     if (options.history ?? true) writes.push(this.history(trx, model, prepared, created));
     writes.push(
       indexDuplicatesBulk(
@@ -372,7 +377,9 @@ export class RecordBulkWriter {
    * Inserts rows with one statement: the values travel as one JSON array that
    * `json_populate_recordset` types by the table's own columns. Returns the stored records by id.
    * (`json`, not `jsonb`: the text is only scanned, not built into a tree first; several times faster
-   * for a batch of a thousand rows.)
+   * for a batch of a thousand rows.) With `sent`, when every record's stored form is known without the
+   * database ({@link sentRecord}), the insert is not awaited but added to `sent`, and the rows are not
+   * read back; otherwise they are, as without it.
    */
   private async insert(
     trx: Db,
@@ -386,6 +393,7 @@ export class RecordBulkWriter {
       parent?: { id: string; order: number };
     }>,
     known?: ReadonlyMap<string, string>,
+    sent?: Array<Promise<unknown>>,
   ): Promise<Map<string, RecordJson>> {
     const columns = new Set([
       'id',
@@ -420,10 +428,28 @@ export class RecordBulkWriter {
     });
     const list = sql.join([...columns].map((c) => sql.id(c)));
     const table = this.reader.table(model);
+    const rowsJson = sql`json_populate_recordset(cast(null as ${table}), cast(${JSON.stringify(json)} as json))`;
+    if (sent) {
+      // When every row's stored form is known from what is sent, the rows are not read back: the
+      // statements built from them go out while the database is still inserting.
+      const records = new Map<string, RecordJson>();
+      for (const row of json) {
+        const record = sentRecord(model, row, this.app.timeZone);
+        if (!record) break;
+        records.set(record.id, record);
+      }
+      if (records.size === json.length) {
+        sent.push(
+          sql`insert into ${table} (${list}) select ${list} from ${rowsJson}`
+            .execute(trx)
+            .catch((e) => this.rethrow(e, model)),
+        );
+        return records;
+      }
+    }
     const returned = sql.join(selectColumns(model).map((c) => sql.id(c)));
     const { rows: stored } = await sql<Record<string, unknown>>`insert into ${table} (${list})
-      select ${list} from json_populate_recordset(cast(null as ${table}), cast(${JSON.stringify(json)} as json))
-      returning ${returned}`
+      select ${list} from ${rowsJson} returning ${returned}`
       .execute(trx)
       .catch((e) => this.rethrow(e, model));
     return new Map(stored.map((row) => [String(row.id), rowToRecord(model, row, this.app.timeZone)]));

@@ -1,5 +1,5 @@
 import { type EntityModel, formatInZone, physicalNames, SYSTEM_COLUMNS } from '@dougong/schema';
-import { decodeValue } from './value-codec.js';
+import { decodeValue, instantInZone, isIsoInstant, sentValue, UNKNOWN_FORM } from './value-codec.js';
 
 /** A record as the API returns it: system keys plus field values by key. */
 export type RecordJson = Record<string, unknown> & { id: string; version: number };
@@ -15,6 +15,41 @@ export function rowToRecord(model: EntityModel, row: Record<string, unknown>, ti
   }
   for (const field of model.storedFields)
     out[field.key] = decodeValue(field, row[physicalNames.column(field.id)], timeZone);
+  return out as RecordJson;
+}
+
+/**
+ * The record JSON that {@link rowToRecord} gives for a row an insert stores from `sent` (a JSON row by
+ * column name, as `json_populate_recordset` takes it: system columns set, instants as ISO text, columns
+ * left out stored as null), without reading it back; undefined when a value's stored form takes the
+ * database to tell (see {@link sentValue}).
+ */
+export function sentRecord(
+  model: EntityModel,
+  sent: Readonly<Record<string, unknown>>,
+  timeZone: string,
+): RecordJson | undefined {
+  // The id and the timestamps have defaults of the database's own: they must be sent.
+  const { id, created_at, updated_at } = sent;
+  if (typeof id !== 'string' || !isIsoInstant(created_at) || !isIsoInstant(updated_at)) return undefined;
+  if (sent.deleted_at !== undefined && sent.deleted_at !== null) return undefined;
+  const out: Record<string, unknown> = {
+    id,
+    version: sent.version ?? 1,
+    createdAt: instantInZone(created_at, timeZone),
+    createdBy: sent.created_by ?? null,
+    updatedAt: instantInZone(updated_at, timeZone),
+    updatedBy: sent.updated_by ?? null,
+    ownerId: sent.owner_id ?? null,
+    ownerDeptId: sent.owner_dept_id ?? null,
+    deletedAt: null,
+  };
+  for (const field of model.storedFields) {
+    const { column, kind } = model.columnsByKey.get(field.key)!;
+    const value = sentValue(field, sent[column], timeZone, kind);
+    if (value === UNKNOWN_FORM) return undefined;
+    out[field.key] = value;
+  }
   return out as RecordJson;
 }
 
