@@ -5,6 +5,7 @@ import {
   type Field,
   type FormPublic,
   pointer,
+  UUID_PATTERN,
   type ValidationIssue,
 } from '@dougong/schema';
 import { fieldNodes, mapFieldNodes } from './form-layout.js';
@@ -116,7 +117,6 @@ export type PublicSubmission =
   | { ok: false; issues: ValidationIssue[] };
 
 const UTM_PARTS = ['source', 'medium', 'campaign', 'term', 'content'] as const;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Turns a public submission into a record payload: only the form's input fields are accepted (anything
@@ -211,7 +211,7 @@ function attributionValue(field: Field, raw: string): unknown {
     case 'singleSelect':
       return field.options.some((o) => o.id === raw) ? raw : undefined;
     case 'reference':
-      return UUID.test(raw) ? raw.toLowerCase() : undefined;
+      return UUID_PATTERN.test(raw) ? raw.toLowerCase() : undefined;
     default:
       return undefined;
   }

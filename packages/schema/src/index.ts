@@ -166,3 +166,4 @@ export { Dec, type DecValue, parseDecimal, roundDecimal } from './values/decimal
 export { normalizePhone, type PhoneKind } from './values/phone-value.js';
 export { checkRegexSafety } from './values/regex-safety.js';
 export { checkPayloadSafety, DEFAULT_PAYLOAD_LIMITS, type PayloadLimits } from './values/text-safety.js';
+export { UUID_PATTERN } from './values/uuid.js';

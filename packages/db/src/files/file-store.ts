@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type AppModel, DougongError, physicalNames } from '@dougong/schema';
+import { type AppModel, DougongError, physicalNames, UUID_PATTERN } from '@dougong/schema';
 import { type Expression, type Kysely, type Migration, type SqlBool, sql } from 'kysely';
 import { RECORD_ALIAS } from '../records/record-gate.js';
 
@@ -74,8 +74,7 @@ export class FileStore {
     apps: AppModel[],
     readable: (app: AppModel, entityId: string) => Expression<SqlBool> | null,
   ): Promise<FileInfo & { content: Buffer }> {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
-      throw new DougongError('NOT_FOUND', 'No such file.');
+    if (!UUID_PATTERN.test(id)) throw new DougongError('NOT_FOUND', 'No such file.');
     const { rows } = await sql<{
       id: string;
       name: string;

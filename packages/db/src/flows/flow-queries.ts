@@ -1,10 +1,9 @@
-import { DougongError } from '@dougong/schema';
+import { DougongError, UUID_PATTERN } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
 import { parseJsonColumn as parse } from './flow-store.js';
 
 const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string).toISOString());
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A run as the visibility API shows it. */
 export interface RunSummary {
@@ -67,7 +66,7 @@ export async function listRuns(
   appKey: string,
   filter: { flowId?: string; recordId?: string; status?: string; limit?: number } = {},
 ): Promise<RunSummary[]> {
-  if (filter.recordId !== undefined && !UUID.test(filter.recordId)) return [];
+  if (filter.recordId !== undefined && !UUID_PATTERN.test(filter.recordId)) return [];
   const where = [sql`app_key = ${appKey}`];
   if (filter.flowId) where.push(sql`flow_id = ${filter.flowId}`);
   if (filter.recordId) where.push(sql`record_id = ${filter.recordId}`);
@@ -85,7 +84,7 @@ export async function runDetail(
   appKey: string,
   runId: string,
 ): Promise<RunSummary & { trigger: unknown; nodes: unknown; vars: unknown; steps: StepDetail[] }> {
-  if (!UUID.test(runId)) throw new DougongError('NOT_FOUND', 'No such run.');
+  if (!UUID_PATTERN.test(runId)) throw new DougongError('NOT_FOUND', 'No such run.');
   const { rows } = await sql<
     Record<string, unknown>
   >`select ${RUN_COLUMNS}, trigger, nodes, vars from dougong.flow_runs

@@ -1,8 +1,7 @@
+import { UUID_PATTERN } from '@dougong/schema';
 import { sql } from 'kysely';
 import { IdentityStore } from '../identity/identity-store.js';
 import type { Db } from '../records/record-reader.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The managers of users, `levels` up the department chain (1: each user's direct manager, 2: also
@@ -13,7 +12,7 @@ export async function managersOf(db: Db, users: readonly string[], levels: numbe
   const identity = new IdentityStore(db);
   const out: string[] = [];
   for (const user of users) {
-    if (!UUID.test(user)) continue;
+    if (!UUID_PATTERN.test(user)) continue;
     let current: string | null = user;
     for (let level = 0; level < levels && current; level++) {
       current = await identity.managerOf(current);
@@ -25,7 +24,7 @@ export async function managersOf(db: Db, users: readonly string[], levels: numbe
 
 /** The e-mail addresses of active users (users without one are skipped). */
 export async function emailsOf(db: Db, users: readonly string[]): Promise<string[]> {
-  const ids = users.filter((u) => UUID.test(u));
+  const ids = users.filter((u) => UUID_PATTERN.test(u));
   if (ids.length === 0) return [];
   const { rows } = await sql<{ id: string; email: string | null }>`select id, email from dougong.users
     where id = any(cast(${`{${ids.join(',')}}`} as uuid[])) and status = 'active'`.execute(db);

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { DougongError } from '@dougong/schema';
+import { DougongError, UUID_PATTERN } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: system tables by name
@@ -607,5 +607,5 @@ function toDepartment(row: Record<string, unknown>): Department {
 }
 
 function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  return UUID_PATTERN.test(value);
 }

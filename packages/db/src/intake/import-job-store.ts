@@ -1,3 +1,4 @@
+import { UUID_PATTERN } from '@dougong/schema';
 import { sql } from 'kysely';
 import type { Db } from '../records/record-reader.js';
 
@@ -34,7 +35,6 @@ export interface ImportJob extends ImportProgress {
   heartbeatAt: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const iso = (v: Date | string | null) =>
   v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString();
 
@@ -118,7 +118,7 @@ export class ImportJobStore {
 
   /** A job by id, or undefined. */
   async get(id: string): Promise<ImportJob | undefined> {
-    if (!UUID.test(id)) return undefined;
+    if (!UUID_PATTERN.test(id)) return undefined;
     const { rows } = await sql<
       Record<string, unknown>
     >`select * from dougong.import_jobs where id = ${id}`.execute(this.db);

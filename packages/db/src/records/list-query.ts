@@ -4,6 +4,7 @@ import {
   type EntityModel,
   isIsoDate,
   parseIsoDatetime,
+  UUID_PATTERN,
 } from '@dougong/schema';
 import { type Expression, type RawBuilder, type SqlBool, sql } from 'kysely';
 import { orderColumns } from '../planner/index-plan.js';
@@ -118,11 +119,9 @@ export function afterCursor(terms: SortTerm[], values: unknown[], alias: string)
   )})`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** True when a cursor value can be cast to a sortable column type without a SQL error. */
 function fitsType(sqlType: string, value: unknown): boolean {
-  if (sqlType === 'uuid') return typeof value === 'string' && UUID.test(value);
+  if (sqlType === 'uuid') return typeof value === 'string' && UUID_PATTERN.test(value);
   if (sqlType === 'boolean') return typeof value === 'boolean';
   if (sqlType === 'bigint' || sqlType === 'integer')
     return (

@@ -5,6 +5,7 @@ import {
   type EntityModel,
   type Field,
   physicalNames,
+  UUID_PATTERN,
 } from '@dougong/schema';
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import { compileFilter } from './filter-sql.js';
@@ -53,7 +54,6 @@ export const MERGE_NOTE = '@merge';
 /** Counting stops here; beyond it the planner's estimate is returned and flagged. */
 export const EXACT_COUNT_LIMIT = 10_000;
 const MAX_LIMIT = 500;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The read side of the record repository: lists, single records, history; always through a gate. */
 export class RecordReader {
@@ -321,7 +321,7 @@ export class RecordReader {
     gate: RecordGate,
     options: { includeDeleted?: boolean; lock?: boolean } = {},
   ): Promise<Record<string, unknown> & { _can_update: boolean; _can_delete: boolean; _can_assign: boolean }> {
-    if (!UUID.test(id)) throw new DougongError('NOT_FOUND', 'No such record.');
+    if (!UUID_PATTERN.test(id)) throw new DougongError('NOT_FOUND', 'No such record.');
     const predicates: Expression<SqlBool>[] = [
       sql<SqlBool>`${sql.ref(`${ALIAS}.id`)} = ${id.toLowerCase()}`,
       gate.read,

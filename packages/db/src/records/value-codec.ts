@@ -3,6 +3,7 @@ import {
   formatInZone,
   numericShape,
   roundDecimal,
+  UUID_PATTERN,
   type ValueKind,
   valueKindOf,
 } from '@dougong/schema';
@@ -39,8 +40,6 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export const isIsoInstant = (value: unknown): value is string =>
   typeof value === 'string' && ISO_INSTANT.test(value);
 
-const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-
 /**
  * The API form that {@link decodeValue} gives a value once the database has stored and returned it,
  * worked out from the value as an insert sends it (a checked value; instants as ISO text), or
@@ -67,7 +66,8 @@ export function sentValue(
     case 'datetime':
       return isIsoInstant(sent) ? instantInZone(sent, timeZone) : UNKNOWN_FORM;
     case 'uuid':
-      return typeof sent === 'string' && UUID_TEXT.test(sent) ? sent : UNKNOWN_FORM;
+      // The database writes ids in lower case.
+      return typeof sent === 'string' && UUID_PATTERN.test(sent) ? sent.toLowerCase() : UNKNOWN_FORM;
     case 'textArray':
       return Array.isArray(sent) && sent.every((v) => typeof v === 'string') ? [...sent] : UNKNOWN_FORM;
     case 'decimal': {

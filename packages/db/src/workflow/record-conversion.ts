@@ -6,6 +6,7 @@ import {
   type EntityModel,
   normalizeCompanyName,
   normalizePhone,
+  UUID_PATTERN,
 } from '@dougong/schema';
 import { sql } from 'kysely';
 import { OPEN_GATE, RECORD_ALIAS, type RecordGate } from '../records/record-gate.js';
@@ -47,8 +48,6 @@ class DryRun extends Error {
   }
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Converts a record with one of its entity's `conversions`, in one transaction: checks the conversion's
  * `when` (422), then per target finds a matching record (`match`, e.g. the same normalised company
@@ -70,7 +69,7 @@ export async function convertRecord(
   const conversion = model.entity.conversions?.find((c) => c.id === conversionId);
   if (!conversion)
     throw new DougongError('NOT_FOUND', `${model.entity.key} has no conversion "${conversionId}".`);
-  if (!UUID.test(id)) throw new DougongError('NOT_FOUND', 'No such record.');
+  if (!UUID_PATTERN.test(id)) throw new DougongError('NOT_FOUND', 'No such record.');
   const gate = caller.gateOf(model);
   if (!gate.update) throw new DougongError('FORBIDDEN', `You may not convert ${model.entity.key} records.`);
   const ctx = { now: caller.actor.now ?? new Date(), timeZone: app.timeZone };

@@ -3,6 +3,7 @@ import type { Field, FieldOf } from '../document/field-schema.js';
 import { isIsoDate, parseIsoDatetime } from '../values/date-value.js';
 import { decimalDigits, parseDecimal } from '../values/decimal-value.js';
 import { normalizePhone } from '../values/phone-value.js';
+import { UUID_PATTERN } from '../values/uuid.js';
 import {
   type FieldTypeRegistry,
   type FieldTypeSpec,
@@ -11,7 +12,6 @@ import {
   type ValueCheck,
 } from './field-type-spec.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const EMAIL =
   /^[^\s@<>()[\]\\,;:"]{1,64}@(?:[a-zA-Z0-9\u00a0-\uffff](?:[a-zA-Z0-9\u00a0-\uffff-]{0,61}[a-zA-Z0-9\u00a0-\uffff])?\.)+[a-zA-Z\u00a0-\uffff]{2,63}$/;
 
@@ -67,7 +67,7 @@ function checkDecimal(
 }
 
 const uuidCheck = (what: string) => (value: unknown) =>
-  typeof value === 'string' && UUID.test(value)
+  typeof value === 'string' && UUID_PATTERN.test(value)
     ? pass(value.toLowerCase())
     : fail(`must be the id of a ${what}`);
 
@@ -305,7 +305,7 @@ export const FIELD_TYPE_REGISTRY: FieldTypeRegistry = {
           !file ||
           typeof file !== 'object' ||
           typeof file.id !== 'string' ||
-          !UUID.test(file.id) ||
+          !UUID_PATTERN.test(file.id) ||
           typeof file.name !== 'string' ||
           file.name.length === 0 ||
           file.name.length > 255 ||

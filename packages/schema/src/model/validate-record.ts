@@ -3,6 +3,7 @@ import { pointer, type ValidationIssue } from '../document/validation-error.js';
 import { checkFieldValue } from '../fields/field-types.js';
 import { dateInZone } from '../values/date-value.js';
 import { checkPayloadSafety } from '../values/text-safety.js';
+import { UUID_PATTERN } from '../values/uuid.js';
 import type { EntityModel } from './app-model.js';
 
 /** A checked record payload: stored values by field id, plus sub-table rows. */
@@ -26,7 +27,6 @@ export interface RecordValidationOptions {
   basePath?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const READ_ONLY_SYSTEM = new Set(['id', 'createdAt', 'createdBy', 'updatedAt', 'updatedBy', 'deletedAt']);
 
 /**
@@ -57,7 +57,7 @@ export function validateRecordInput(
           issues.push({ path: pointer(base, key), message: 'must be a positive integer' });
         else record.version = value as number;
       } else if (key === 'ownerId' || key === 'ownerDeptId') {
-        if (value !== null && (typeof value !== 'string' || !UUID.test(value)))
+        if (value !== null && (typeof value !== 'string' || !UUID_PATTERN.test(value)))
           issues.push({ path: pointer(base, key), message: 'must be an id or null' });
         else
           record.owner = { ...record.owner, [key]: value === null ? null : (value as string).toLowerCase() };
@@ -129,7 +129,7 @@ function subTableRows(
       return;
     }
     const { id, ...rest } = row as Record<string, unknown>;
-    if (id !== undefined && (typeof id !== 'string' || !UUID.test(id) || seen.has(id))) {
+    if (id !== undefined && (typeof id !== 'string' || !UUID_PATTERN.test(id) || seen.has(id))) {
       issues.push({ path: `${rowPath}/id`, message: 'must be the id of an existing row, once' });
       return;
     }

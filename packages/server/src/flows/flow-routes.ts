@@ -13,7 +13,14 @@ import {
   simulateFlow,
 } from '@dougong/db';
 import { checkFlows, triggerEntityOf } from '@dougong/flows';
-import { type AppModel, appModel, DougongError, type Flow, validateAppDocument } from '@dougong/schema';
+import {
+  type AppModel,
+  appModel,
+  DougongError,
+  type Flow,
+  UUID_PATTERN,
+  validateAppDocument,
+} from '@dougong/schema';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { principalOf, requireAppAccess, requireRight, WindowLimiter } from '../auth/auth-hooks.js';
 import { repositoryFor, type ServerContext } from '../http/request-context.js';
@@ -57,7 +64,6 @@ declare module 'fastify' {
 /** A transparent 1×1 GIF. */
 const PIXEL = Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const appParam = { type: 'object', properties: { app: { type: 'string', maxLength: 40 } } } as const;
 
 /**
@@ -138,7 +144,11 @@ export function registerFlowRoutes(
     const { flow, model } = await flowOf(request.params.app, request.params.flow);
     if (flow.trigger.kind !== 'manual') throw new DougongError('NOT_FOUND', 'No such manual flow.');
     const ids = (request.body?.recordIds as unknown[] | undefined) ?? [];
-    if (!Array.isArray(ids) || ids.length > 200 || ids.some((id) => typeof id !== 'string' || !UUID.test(id)))
+    if (
+      !Array.isArray(ids) ||
+      ids.length > 200 ||
+      ids.some((id) => typeof id !== 'string' || !UUID_PATTERN.test(id))
+    )
       throw new DougongError('VALIDATION_FAILED', undefined, [
         { path: '/recordIds', message: 'must be up to 200 record ids' },
       ]);
@@ -281,7 +291,7 @@ export function registerFlowRoutes(
         throw new DougongError('VALIDATION_FAILED', undefined, [
           { path: '/decision', message: 'must be approved, rejected or returned' },
         ]);
-      if (!UUID.test(request.params.id)) throw new DougongError('NOT_FOUND', 'No such approval.');
+      if (!UUID_PATTERN.test(request.params.id)) throw new DougongError('NOT_FOUND', 'No such approval.');
       const comment =
         typeof request.body?.comment === 'string' ? request.body.comment.slice(0, 2000) : undefined;
       await runtime.decideApproval(request.params.id, principalOf(request).userId, decision, comment);
