@@ -4,18 +4,17 @@ import {
   appModel,
   DougongError,
   diffDocuments,
-  type Entity,
-  type Field,
   summarizeChanges,
   upgradeDocument,
 } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
-import { type ArchivedState, planMigration } from '../planner/migration-planner.js';
+import { planMigration } from '../planner/migration-planner.js';
 import { checkPlan } from '../planner/plan-checker.js';
 import { applyPlan } from '../planner/plan-executor.js';
 import type { MigrationPlan, StepCheck } from '../planner/plan-types.js';
 import { type PlanUsage, planUsages } from '../planner/plan-usages.js';
 import { syncDuplicateKeys } from '../records/duplicate-index.js';
+import { readArchivedState } from './archived-state.js';
 import { validateDraft } from './draft-validation.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: system tables by name
@@ -349,7 +348,7 @@ export class AppStore {
     const draft = upgradeDocument(parseJson(row.draft)) as AppDocument;
     const published =
       row.published === null ? null : (upgradeDocument(parseJson(row.published)) as AppDocument);
-    const archived = await this.archivedState(trx, key);
+    const archived = await readArchivedState(trx, key);
     const plan = planMigration(published, draft, archived, row.published_version);
     const checks = await checkPlan(trx, plan, {
       doc: draft,
@@ -359,29 +358,6 @@ export class AppStore {
     const usages = planUsages(published, draft, options);
     const blocked = checks.some((c) => c.blocking) || usages.some((u) => u.blocking);
     return { plan, checks, usages, blocked, document: draft, published };
-  }
-
-  private async archivedState(trx: Db, key: string): Promise<ArchivedState> {
-    // Oldest first, so the latest archive of a field wins.
-    const { rows } = await sql<{
-      entity_id: string;
-      field_id: string;
-      column_name: string;
-      definition: unknown;
-    }>`
-      select entity_id, field_id, column_name, definition from dougong.archived_columns where app_key = ${key}
-      order by archived_in_version, archived_at`.execute(trx);
-    const tables = new Map<string, Entity>();
-    const columns = new Map<string, { column: string; definition: Field }>();
-    for (const row of rows) {
-      if (row.column_name === '*') tables.set(row.entity_id, parseJson<Entity>(row.definition));
-      else
-        columns.set(`${row.entity_id}/${row.field_id}`, {
-          column: row.column_name,
-          definition: parseJson<Field>(row.definition),
-        });
-    }
-    return { tables, columns };
   }
 
   /** Published versions, newest first. */

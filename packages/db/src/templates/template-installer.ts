@@ -3,8 +3,6 @@ import { checkFormRules } from '@dougong/forms';
 import {
   type AppDocument,
   DougongError,
-  type Entity,
-  type Field,
   upgradeDocument,
   type ValidationIssue,
   validateAppDocument,
@@ -20,7 +18,8 @@ import {
 } from '@dougong/template-kit';
 import { type Kysely, sql } from 'kysely';
 import type { AppStore } from '../metadata/app-store.js';
-import { type ArchivedState, NO_ARCHIVE, planMigration } from '../planner/migration-planner.js';
+import { readArchivedState } from '../metadata/archived-state.js';
+import { NO_ARCHIVE, planMigration } from '../planner/migration-planner.js';
 import { checkPlan } from '../planner/plan-checker.js';
 import type { MigrationPlan, StepCheck } from '../planner/plan-types.js';
 import { TemplateBaseStore } from './template-base-store.js';
@@ -295,7 +294,7 @@ export class TemplateInstaller {
     return this.db
       .transaction()
       .execute(async (trx) => {
-        const plan = planMigration(published, next, await archivedState(trx, appKey), version);
+        const plan = planMigration(published, next, await readArchivedState(trx, appKey), version);
         const checks = await checkPlan(trx, plan, {
           doc: next,
           timeZone: next.timeZone ?? 'Asia/Shanghai',
@@ -338,27 +337,4 @@ function blockedError(planned: TemplatePlan, report: MergeReport): DougongError 
       report,
     },
   );
-}
-
-/** Archived tables and columns of an app (as the app store reads them), for planning. */
-async function archivedState(trx: Db, key: string): Promise<ArchivedState> {
-  const { rows } = await sql<{
-    entity_id: string;
-    field_id: string;
-    column_name: string;
-    definition: unknown;
-  }>`
-    select entity_id, field_id, column_name, definition from dougong.archived_columns where app_key = ${key}
-    order by archived_in_version, archived_at`.execute(trx);
-  const tables = new Map<string, Entity>();
-  const columns = new Map<string, { column: string; definition: Field }>();
-  for (const row of rows) {
-    if (row.column_name === '*') tables.set(row.entity_id, parse<Entity>(row.definition));
-    else
-      columns.set(`${row.entity_id}/${row.field_id}`, {
-        column: row.column_name,
-        definition: parse<Field>(row.definition),
-      });
-  }
-  return { tables, columns };
 }
