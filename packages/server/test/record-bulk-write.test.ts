@@ -1,4 +1,4 @@
-import { IdentityStore, RecordBulkWriter } from '@dougong/db';
+import { IdentityStore, RecordBulkWriter, statisticsSettled } from '@dougong/db';
 import { type AppDocument, DougongError, type EntityModel } from '@dougong/schema';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -438,6 +438,8 @@ describe('bulk record writes', () => {
       deal,
       Array.from({ length: 600 }, (_, i) => ({ payload: { name: `批量${i}` }, actor })),
     );
+    // The analysis runs after the commit, while the caller goes on.
+    await statisticsSettled(fx.database.db);
     expect(await estimate()).toBeGreaterThanOrEqual(600);
   });
 

@@ -3,6 +3,8 @@ import type { Db } from './record-reader.js';
 
 // Rows written since a table was last analysed, per database handle and table, by this process.
 const written = new WeakMap<object, Map<string, number>>();
+// Analyses started after a commit and not finished yet, per database handle and table.
+const running = new WeakMap<object, Map<string, Promise<void>>>();
 
 /** Below this many new rows a table is not analysed here (autovacuum's own threshold is 50 + 10%). */
 const MIN_ROWS = 500;
@@ -24,9 +26,13 @@ function countsOf(db: Db): Map<string, number> {
 
 /**
  * Keeps the planner's statistics in step with a bulk write: counts the rows written to each table and,
- * once they reach what the planner last saw (at least 500), runs `analyze` on it. A large
+ * once they reach what the planner last saw (at least 500), starts `analyze` on it. A large
  * import fills a new table much faster than autovacuum analyses it (it looks once a minute), and plans
  * made for an "empty" table turn lookups into scans. Call after the write has committed.
+ *
+ * The analysis is not awaited: on PostgreSQL it runs on a connection of its own while the next batch
+ * is prepared (an analysis of a 100,000-row table takes up to half a second); on PGlite, which has one
+ * connection, it runs before the next statement. {@link statisticsSettled} waits for it.
  *
  * @example await noteBulkWrite(db, ['app_sales.t_lead', 'dougong.record_match_keys'], 1000)
  */
@@ -37,7 +43,12 @@ export async function noteBulkWrite(db: Db, tables: readonly string[], rows: num
     counts.set(table, total);
     return total >= MIN_ROWS ? [{ table, ours: total }] : [];
   });
-  await analyseWhenGrown(db, grown);
+  await analyseWhenGrown(db, grown, false);
+}
+
+/** Waits until the analyses {@link noteBulkWrite} started on `db` have finished. */
+export async function statisticsSettled(db: Db): Promise<void> {
+  await Promise.all(running.get(db)?.values() ?? []);
 }
 
 /**
@@ -54,30 +65,47 @@ export async function freshenBeforeBulkWrite(db: Db, tables: readonly string[]):
   await analyseWhenGrown(
     db,
     tables.map((table) => ({ table, ours: counts.get(table) ?? 0 })),
+    true,
   );
 }
 
 /**
  * Analyses each table whose rows written since its last analysis (by this process: `ours`; by anyone:
- * the server's counter) reach its size (at least 500). One catalog query for all of them.
+ * the server's counter) reach its size (at least 500). One catalog query for all of them. A table
+ * being analysed already is left alone. With `wait` false the analyses are started, not awaited.
  */
 async function analyseWhenGrown(
   db: Db,
   tables: ReadonlyArray<{ table: string; ours: number }>,
+  wait: boolean,
 ): Promise<void> {
-  if (tables.length === 0) return;
+  let inFlight = running.get(db);
+  if (!inFlight) {
+    inFlight = new Map();
+    running.set(db, inFlight);
+  }
+  const idle = tables.filter((t) => !inFlight.has(t.table));
+  if (idle.length === 0) return;
   const { rows: found } = await sql<{ name: string; n: number; changed: number | null }>`select
       t.name, greatest(c.reltuples, 0)::float8 as n, s.n_mod_since_analyze::float8 as changed
-    from json_array_elements_text(cast(${JSON.stringify(tables.map((t) => t.table))} as json)) as t(name)
+    from json_array_elements_text(cast(${JSON.stringify(idle.map((t) => t.table))} as json)) as t(name)
       join pg_class c on c.oid = to_regclass(t.name)
       left join pg_stat_all_tables s on s.relid = c.oid`.execute(db);
-  for (const { table, ours } of tables) {
+  for (const { table, ours } of idle) {
     const row = found.find((r) => r.name === table);
-    if (!row) continue;
+    if (!row || inFlight.has(table)) continue;
     const since = Math.max(ours, Number(row.changed ?? 0));
     if (since < Math.max(MIN_ROWS, GROWTH * Number(row.n))) continue;
     const [schema, name] = table.split('.');
-    await sql`analyze ${sql.id(schema!, name!)}`.execute(db);
     countsOf(db).set(table, 0);
+    const analysed = sql`analyze ${sql.id(schema!, name!)}`.execute(db).then(
+      () => undefined,
+      // Statistics are an optimisation: a failed analysis (the database closing, say) loses nothing,
+      // and the server's count of rows changed since the last analysis makes a later check try again.
+      () => undefined,
+    );
+    inFlight.set(table, analysed);
+    void analysed.then(() => inFlight.delete(table));
+    if (wait) await analysed;
   }
 }
