@@ -283,9 +283,11 @@ describe('bulk record writes', () => {
       select record_id, payload from dougong.flow_events where app_key = 'bulk' and entity_id = 'memo'
       order by id`.execute(fx.database.db);
     expect(events.map((e) => String(e.record_id))).toEqual(ids);
+    const reads = [];
     for (const [i, id] of ids.entries()) {
       const read = await fx.api('GET', `/api/apps/bulk/entities/memo/records/${id}`);
       expect(read.status, read.text).toBe(200);
+      reads.push(read.body);
       const raw = events[i]!.payload;
       const after = (typeof raw === 'string' ? JSON.parse(raw) : raw) as { after: Record<string, unknown> };
       expect(after.after).toEqual(read.body);
@@ -296,9 +298,7 @@ describe('bulk record writes', () => {
       for (const [key, change] of Object.entries(history[0]!.changes))
         expect(change.after).toEqual(read.body[key]);
     }
-    const [full, negative] = await Promise.all(
-      ids.map(async (id) => (await fx.api('GET', `/api/apps/bulk/entities/memo/records/${id}`)).body),
-    );
+    const [full, negative] = reads;
     expect(full).toMatchObject({ amount: '1999.50', ratio: '12.0', doubled: '3999.000', rep: fx.adminId });
     expect(negative).toMatchObject({ amount: '-0.05', doubled: '-0.100' });
   });

@@ -25,7 +25,7 @@ import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
 import { addByColumn, type RecordJson, rowToRecord, selectColumns, sentRecord } from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
-import { freshenBeforeBulkWrite, noteBulkWrite, type statisticsSettled } from './table-statistics.js';
+import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
 
 /** One record of a bulk create: the API's create payload, who creates it and when (`actor.now`). */
 export interface BulkRecord {
@@ -111,7 +111,7 @@ export class RecordBulkWriter {
    * Creates the records in one transaction; returns their ids in order. Before it and after the commit,
    * the planner's statistics of the tables it writes are refreshed when they have grown a lot
    * ({@link freshenBeforeBulkWrite}, {@link noteBulkWrite}); the refresh after the commit may still
-   * run when this returns ({@link statisticsSettled}).
+   * run when this returns (`statisticsSettled` waits for it).
    */
   async create(
     model: EntityModel,

@@ -33,17 +33,14 @@ export function sentRecord(
   const { id, created_at, updated_at } = sent;
   if (typeof id !== 'string' || !isIsoInstant(created_at) || !isIsoInstant(updated_at)) return undefined;
   if (sent.deleted_at !== undefined && sent.deleted_at !== null) return undefined;
-  const out: Record<string, unknown> = {
-    id,
-    version: sent.version ?? 1,
-    createdAt: instantInZone(created_at, timeZone),
-    createdBy: sent.created_by ?? null,
-    updatedAt: instantInZone(updated_at, timeZone),
-    updatedBy: sent.updated_by ?? null,
-    ownerId: sent.owner_id ?? null,
-    ownerDeptId: sent.owner_dept_id ?? null,
-    deletedAt: null,
-  };
+  // The system keys in the order rowToRecord gives them.
+  const out: Record<string, unknown> = {};
+  for (const [key, column] of Object.entries(SYSTEM_COLUMNS)) {
+    const raw = sent[column];
+    if (column === 'created_at' || column === 'updated_at') out[key] = instantInZone(raw as string, timeZone);
+    else if (column === 'version') out[key] = raw ?? 1;
+    else out[key] = raw ?? null;
+  }
   for (const field of model.storedFields) {
     const { column, kind } = model.columnsByKey.get(field.key)!;
     const value = sentValue(field, sent[column], timeZone, kind);

@@ -1,10 +1,24 @@
 import { sql } from 'kysely';
 import type { Db } from './record-reader.js';
 
-// Rows written since a table was last analysed, per database handle and table, by this process.
-const written = new WeakMap<object, Map<string, number>>();
-// Analyses started after a commit and not finished yet, per database handle and table.
-const running = new WeakMap<object, Map<string, Promise<void>>>();
+/** What this process knows of a database handle's tables, by table name. */
+interface TableState {
+  /** Rows written since the table was last analysed, by this process. */
+  readonly written: Map<string, number>;
+  /** Analyses started and not finished yet. */
+  readonly running: Map<string, Promise<void>>;
+}
+
+const states = new WeakMap<object, TableState>();
+
+function stateOf(db: Db): TableState {
+  let state = states.get(db);
+  if (!state) {
+    state = { written: new Map(), running: new Map() };
+    states.set(db, state);
+  }
+  return state;
+}
 
 /** Below this many new rows a table is not analysed here (autovacuum's own threshold is 50 + 10%). */
 const MIN_ROWS = 500;
@@ -14,15 +28,6 @@ const MIN_ROWS = 500;
  * 100,000-row import analyses a table about 8 times (each analysis samples up to 30,000 rows).
  */
 const GROWTH = 1;
-
-function countsOf(db: Db): Map<string, number> {
-  let counts = written.get(db);
-  if (!counts) {
-    counts = new Map();
-    written.set(db, counts);
-  }
-  return counts;
-}
 
 /**
  * Keeps the planner's statistics in step with a bulk write: counts the rows written to each table and,
@@ -37,7 +42,7 @@ function countsOf(db: Db): Map<string, number> {
  * @example await noteBulkWrite(db, ['app_sales.t_lead', 'dougong.record_match_keys'], 1000)
  */
 export async function noteBulkWrite(db: Db, tables: readonly string[], rows: number): Promise<void> {
-  const counts = countsOf(db);
+  const counts = stateOf(db).written;
   const grown = tables.flatMap((table) => {
     const total = (counts.get(table) ?? 0) + rows;
     counts.set(table, total);
@@ -48,7 +53,7 @@ export async function noteBulkWrite(db: Db, tables: readonly string[], rows: num
 
 /** Waits until the analyses {@link noteBulkWrite} started on `db` have finished. */
 export async function statisticsSettled(db: Db): Promise<void> {
-  await Promise.all(running.get(db)?.values() ?? []);
+  await Promise.all(stateOf(db).running.values());
 }
 
 /**
@@ -61,7 +66,7 @@ export async function statisticsSettled(db: Db): Promise<void> {
  * @example await freshenBeforeBulkWrite(db, ['app_sales.t_lead', 'dougong.record_match_keys'])
  */
 export async function freshenBeforeBulkWrite(db: Db, tables: readonly string[]): Promise<void> {
-  const counts = countsOf(db);
+  const counts = stateOf(db).written;
   await analyseWhenGrown(
     db,
     tables.map((table) => ({ table, ours: counts.get(table) ?? 0 })),
@@ -79,11 +84,7 @@ async function analyseWhenGrown(
   tables: ReadonlyArray<{ table: string; ours: number }>,
   wait: boolean,
 ): Promise<void> {
-  let inFlight = running.get(db);
-  if (!inFlight) {
-    inFlight = new Map();
-    running.set(db, inFlight);
-  }
+  const { written, running: inFlight } = stateOf(db);
   const idle = tables.filter((t) => !inFlight.has(t.table));
   if (idle.length === 0) return;
   const { rows: found } = await sql<{ name: string; n: number; changed: number | null }>`select
@@ -97,7 +98,7 @@ async function analyseWhenGrown(
     const since = Math.max(ours, Number(row.changed ?? 0));
     if (since < Math.max(MIN_ROWS, GROWTH * Number(row.n))) continue;
     const [schema, name] = table.split('.');
-    countsOf(db).set(table, 0);
+    written.set(table, 0);
     const analysed = sql`analyze ${sql.id(schema!, name!)}`.execute(db).then(
       () => undefined,
       // Statistics are an optimisation: a failed analysis (the database closing, say) loses nothing,
