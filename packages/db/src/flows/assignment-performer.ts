@@ -16,6 +16,7 @@ import { primaryDepartments } from '../records/owner-department.js';
 import { RECORD_ALIAS } from '../records/record-gate.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
+import { readOpenCounts } from './open-counts.js';
 import type { FlowCause } from './record-events.js';
 
 /** Targets as metadata writes them; the rule engine sees teams and users only. */
@@ -390,18 +391,10 @@ async function loadState(
     const list = `{${members.join(',')}}`;
     const { rows } = await sql<{ id: string; name: string; status: string }>`select id, name, status
       from dougong.users where id = any(cast(${list} as uuid[]))`.execute(trx);
-    const open =
-      openFilter === undefined || openFilter === null
-        ? sql`true`
-        : compileFilter(model, openFilter, ctx.model.timeZone, RECORD_ALIAS, ctx.now);
-    const { rows: counts } = await sql<{
-      owner_id: string;
-      n: number;
-    }>`select ${sql.ref(`${RECORD_ALIAS}.owner_id`)} as owner_id, count(*)::int as n
-      from ${sql.id(model.schemaName, model.tableName)} as ${sql.id(RECORD_ALIAS)}
-      where ${sql.ref(`${RECORD_ALIAS}.deleted_at`)} is null and ${sql.ref(`${RECORD_ALIAS}.owner_id`)} = any(cast(${list} as uuid[]))
-        and ${open} group by 1`.execute(trx);
-    const openCounts = new Map(counts.map((c) => [String(c.owner_id), Number(c.n)]));
+    // Kept by the database's counter for the filter when publishing installed one; counted otherwise.
+    const openCounts =
+      (await readOpenCounts(trx, ctx.appKey, model, openFilter, ctx.model.timeZone, members)) ??
+      (await countOpen(trx, ctx, model, openFilter, list));
     for (const r of rows)
       users[String(r.id)] = {
         name: text(r.name),
@@ -429,6 +422,28 @@ async function loadState(
     },
     weighted: stored.weighted ?? {},
   };
+}
+
+/** The open records of the owners in `list` (a uuid array literal), counted. */
+async function countOpen(
+  trx: Db,
+  ctx: Omit<AssignmentContext, 'cause'>,
+  model: EntityModel,
+  openFilter: unknown,
+  list: string,
+): Promise<Map<string, number>> {
+  const open =
+    openFilter === undefined || openFilter === null
+      ? sql`true`
+      : compileFilter(model, openFilter, ctx.model.timeZone, RECORD_ALIAS, ctx.now);
+  const { rows } = await sql<{
+    owner_id: string;
+    n: number;
+  }>`select ${sql.ref(`${RECORD_ALIAS}.owner_id`)} as owner_id, count(*)::int as n
+    from ${sql.id(model.schemaName, model.tableName)} as ${sql.id(RECORD_ALIAS)}
+    where ${sql.ref(`${RECORD_ALIAS}.deleted_at`)} is null and ${sql.ref(`${RECORD_ALIAS}.owner_id`)} = any(cast(${list} as uuid[]))
+      and ${open} group by 1`.execute(trx);
+  return new Map(rows.map((c) => [String(c.owner_id), Number(c.n)]));
 }
 
 // Labels of the entity's fields and options, for explanations ("大区 = 华东").

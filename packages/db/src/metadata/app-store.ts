@@ -8,6 +8,7 @@ import {
   upgradeDocument,
 } from '@dougong/schema';
 import { type Kysely, sql } from 'kysely';
+import { dropOpenCounters, installOpenCounters } from '../flows/open-counts.js';
 import { planMigration } from '../planner/migration-planner.js';
 import { checkPlan } from '../planner/plan-checker.js';
 import { applyPlan } from '../planner/plan-executor.js';
@@ -293,11 +294,14 @@ export class AppStore {
       });
     }
     const doc = planned.document;
+    // Open-record counters whose triggers the plan would break go first; the wanted ones come after.
+    await dropOpenCounters(trx, planned.plan, doc);
     await applyPlan(trx, planned.plan, {
       doc,
       timeZone: doc.timeZone ?? 'Asia/Shanghai',
       now: options.now ?? new Date(),
     });
+    await installOpenCounters(trx, doc);
     // Match keys of new or changed duplicate rules, for the records already there.
     await syncDuplicateKeys(trx, planned.published, doc, options.now ?? new Date());
     const version = planned.plan.toVersion;

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, sql } from 'kysely';
 import { fileMigration } from '../files/file-store.js';
 import { flowMigration } from '../flows/flow-migration.js';
+import { openCountsMigration } from '../flows/open-counts.js';
 import { identityMigration } from '../identity/identity-migration.js';
 import { intakeMigration } from '../intake/intake-migration.js';
 import { duplicateMigration, matchKeyOrderMigration } from '../records/duplicate-index.js';
@@ -40,6 +41,7 @@ export const SYSTEM_MIGRATIONS: Record<string, Migration> = {
       );
     },
   },
+  '0012_open_counts': openCountsMigration,
 };
 
 // One statement per round trip: the extended protocol (used by both drivers) refuses several at once.
