@@ -109,6 +109,7 @@ export {
   type UsageChange,
 } from './planner/plan-usages.js';
 export { convertStoredValue } from './planner/value-conversion.js';
+export { BatchCarry, StaleCarryError } from './records/batch-carry.js';
 export { compileFilter, filterFields } from './records/filter-sql.js';
 export { computeFormula } from './records/formula.js';
 export type { MatchedRecord } from './records/record-batch.js';

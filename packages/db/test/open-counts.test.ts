@@ -1,4 +1,4 @@
-import { IdentityStore, RecordBulkWriter } from '@dougong/db';
+import { BatchCarry, IdentityStore, RecordBulkWriter, StaleCarryError } from '@dougong/db';
 import type { AppDocument, Flow } from '@dougong/schema';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,6 +127,54 @@ describe('open-record counts kept by the database for least-loaded assignment', 
       await sql`update dougong.open_counts set n = n - 1000 where counter = ${counter!.counter}
         and owner_id = any(cast(${`{${reps[0]},${reps[1]}}`} as uuid[]))`.execute(db());
     }
+    expect(await kept()).toEqual(await counted());
+  });
+
+  it('carries the state from one batch of an import to the next, both in flight at once', async () => {
+    const model = (await fx.repo()).entity('lead');
+    const writer = new RecordBulkWriter(db(), (await fx.store.publishedModel('crm')).model);
+    const batch = (prefix: string, n: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        payload: { name: `${prefix}${i}`, status: 'new' },
+        actor: actor(),
+      }));
+    const carry = new BatchCarry();
+    // The second batch starts once the first has sent its statements, and commits after it.
+    let second: Promise<string[]> | undefined;
+    let carried = false;
+    let committed = () => {};
+    const first = writer.create(model, batch('p', 5), {
+      carry,
+      onCommitted: () => committed(),
+      onStatementsSent: () => {
+        carried = carry.carries('assign/own');
+        second = writer.create(model, batch('q', 7), {
+          carry,
+          commitAfter: new Promise<void>((resolve) => {
+            committed = resolve;
+          }),
+        });
+      },
+    });
+    await first;
+    await second;
+    expect(carried).toBe(true);
+    const after = await counted();
+    expect(await kept()).toEqual(after);
+    const open = reps.map((r) => after[r] ?? 0);
+    expect(Math.max(...open) - Math.min(...open)).toBeLessThanOrEqual(1);
+
+    // An assignment between two batches makes the carried state stale: the batch rolls back.
+    await lead({ name: 'between', status: 'new' });
+    const stale = writer.create(model, batch('s', 3), { carry });
+    await expect(stale).rejects.toBeInstanceOf(StaleCarryError);
+    const written = await sql<{ n: number }>`select count(*)::int as n from app_crm.t_lead
+      where f_name like 's%'`.execute(db());
+    expect(written.rows[0]!.n).toBe(0);
+    expect(await kept()).toEqual(await counted());
+    // Written again with the state read under the lock.
+    carry.reset();
+    await writer.create(model, batch('s', 3), { carry });
     expect(await kept()).toEqual(await counted());
   });
 

@@ -11,12 +11,13 @@ import {
 } from '@dougong/rules';
 import { type AppModel, DougongError, type EntityModel, labelFor } from '@dougong/schema';
 import { sql } from 'kysely';
+import type { CarriedAssignment, CarriedBatch } from '../records/batch-carry.js';
 import { compileFilter } from '../records/filter-sql.js';
 import { primaryDepartments } from '../records/owner-department.js';
 import { RECORD_ALIAS } from '../records/record-gate.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
-import { readOpenCounts } from './open-counts.js';
+import { openCounter, readOpenCounts } from './open-counts.js';
 import type { FlowCause } from './record-events.js';
 
 /** Targets as metadata writes them; the rule engine sees teams and users only. */
@@ -109,17 +110,20 @@ export async function performAssignment(
  * and the values to write (owner, owner department, explanation, the node's values), or null values
  * when nobody could be chosen; the cursors are saved. `stored` tells whether the records are in the table
  * already (a single create, assigned after its insert) or not yet (a bulk create, before its insert).
+ * With a `carry` (an import's batches), the node's state may come from the previous batch instead of the
+ * database, checked before the transaction commits (see `BatchCarry`).
  */
 export async function assignNewRecords(
   trx: Db,
   effects: readonly AssignEffect[],
   ctx: Omit<AssignmentContext, 'cause'>,
   stored: boolean,
+  carry?: CarriedBatch,
 ): Promise<Array<{ outcome: AssignmentOutcome; values: Record<string, unknown> | null }>> {
   if (effects.length === 0) return [];
   const model = ctx.model.entitiesById.get(effects[0]!.entity);
   if (!model) throw new DougongError('NOT_FOUND', `No entity "${effects[0]!.entity}".`);
-  const session = await AssignmentSession.open(trx, ctx, model);
+  const session = await AssignmentSession.open(trx, ctx, model, carry);
   const out = await session.assign(effects, stored);
   await session.persist();
   return out;
@@ -132,28 +136,47 @@ class AssignmentSession {
   // Resolved rule sets by the node's rules object, then by the record values its lookups read.
   private readonly sets = new WeakMap<object, Map<string, AssignmentRuleSet>>();
   private state: AssignmentState | undefined;
+  // The candidates read, the counter whose counts the state holds (null: counted) and those counts.
+  private loaded:
+    | { members: ReadonlySet<string>; counter: string | null; counts: Map<string, number> }
+    | undefined;
   private readonly cursorsMoved = new Map<string, number>();
   private weightsMoved = false;
+  // The state the previous batch of an import left, used without the lock until the batch's end.
+  private carried: CarriedAssignment | undefined;
 
   private constructor(
     private readonly trx: Db,
     private readonly ctx: Omit<AssignmentContext, 'cause'>,
     private readonly model: EntityModel,
     private readonly scope: string,
+    private readonly carry: CarriedBatch | undefined,
   ) {}
 
   static async open(
     trx: Db,
     ctx: Omit<AssignmentContext, 'cause'>,
     model: EntityModel,
+    carry?: CarriedBatch,
   ): Promise<AssignmentSession> {
-    const scope = `${ctx.flowId}/${ctx.nodeId}`;
-    // One lock per node: least-loaded counts and cursors are read and moved by one assignment at a time.
+    const session = new AssignmentSession(trx, ctx, model, `${ctx.flowId}/${ctx.nodeId}`, carry);
+    const carried = carry?.get(session.scope);
+    if (carried && carried.entityId === model.entity.id) session.carried = carried;
+    else await session.lock();
+    return session;
+  }
+
+  // One lock per node: least-loaded counts and cursors are read and moved by one assignment at a time.
+  private async lock(): Promise<void> {
+    const { ctx, scope, trx } = this;
     await sql`insert into dougong.assignment_cursors (app_key, scope, target) values (${ctx.appKey}, ${scope}, '*')
       on conflict do nothing`.execute(trx);
-    await sql`select position from dougong.assignment_cursors
-      where app_key = ${ctx.appKey} and scope = ${scope} and target = '*' for update`.execute(trx);
-    return new AssignmentSession(trx, ctx, model, scope);
+    await this.lockStatement().execute(trx);
+  }
+
+  private lockStatement() {
+    return sql`select position from dougong.assignment_cursors
+      where app_key = ${this.ctx.appKey} and scope = ${this.scope} and target = '*' for update`;
   }
 
   /**
@@ -192,6 +215,21 @@ class AssignmentSession {
       this.trx,
       results.flatMap((r) => (r.owner ? [r.owner] : [])),
     );
+    // A carried state is checked under the lock, both sent with the batch's statements.
+    if (this.carried && this.carry) {
+      this.carry.later(() => this.lockStatement().execute(this.trx));
+      this.carry.check(this.trx, this.ctx.appKey, this.ctx.flowId, this.ctx.nodeId, this.scope, this.carried);
+    }
+    if (this.carry && this.loaded?.counter)
+      this.carry.leave({
+        scope: this.scope,
+        entityId: this.model.entity.id,
+        counter: this.loaded.counter,
+        members: this.loaded.members,
+        counts: this.loaded.counts,
+        state,
+        open,
+      });
     return results.map((result, i) => {
       const effect = effects[i]!;
       const outcome = { owner: result.owner, ruleId: result.ruleId, explanation: result.explanation };
@@ -206,17 +244,22 @@ class AssignmentSession {
     });
   }
 
-  /** Saves the cursors and weights the assignments moved. */
+  /** Saves the cursors and weights the assignments moved (with a carried state: sent, not awaited). */
   async persist(): Promise<void> {
     const { ctx, scope, trx } = this;
-    for (const [team, next] of this.cursorsMoved)
-      await sql`insert into dougong.assignment_cursors (app_key, scope, target, position)
+    const statements = [...this.cursorsMoved].map(
+      ([team, next]) => sql`insert into dougong.assignment_cursors (app_key, scope, target, position)
         values (${ctx.appKey}, ${scope}, ${team}, ${next})
-        on conflict (app_key, scope, target) do update set position = excluded.position`.execute(trx);
+        on conflict (app_key, scope, target) do update set position = excluded.position`,
+    );
     if (this.weightsMoved)
-      await sql`insert into dougong.flow_assignment_state (app_key, flow_id, node_id, state)
+      statements.push(sql`insert into dougong.flow_assignment_state (app_key, flow_id, node_id, state)
         values (${ctx.appKey}, ${ctx.flowId}, ${ctx.nodeId}, cast(${JSON.stringify({ weighted: this.state?.weighted ?? {} })} as jsonb))
-        on conflict (app_key, flow_id, node_id) do update set state = excluded.state`.execute(trx);
+        on conflict (app_key, flow_id, node_id) do update set state = excluded.state`);
+    for (const statement of statements) {
+      if (this.carried && this.carry) this.carry.later(() => statement.execute(trx));
+      else await statement.execute(trx);
+    }
   }
 
   // The state after one assignment: cursors and weights move; the record counts as open for its new
@@ -295,7 +338,8 @@ class AssignmentSession {
     return resolved;
   }
 
-  // Users, open counts, cursors and weights, read once per session (after every target is resolved).
+  // Users, open counts, cursors and weights, read once per session (after every target is resolved);
+  // taken from the carried state instead when it covers the same candidates and counter.
   private async load(sets: readonly AssignmentRuleSet[], openFilter: unknown): Promise<AssignmentState> {
     if (!this.state) {
       const distinct = [...new Set(sets)];
@@ -303,10 +347,58 @@ class AssignmentSession {
         rules: distinct.flatMap((s) => s.rules),
         ...(sets.find((s) => s.fallback) ? { fallback: sets.find((s) => s.fallback)!.fallback! } : {}),
       };
-      this.state = await loadState(this.trx, this.ctx, this.model, this.teams, rules, openFilter, this.scope);
+      const members = candidates(this.teams, rules);
+      const carried = this.carried;
+      if (carried) {
+        const counter = openCounter(this.model, openFilter, this.ctx.model.timeZone);
+        if (
+          counter?.key === carried.counter &&
+          members.length === carried.members.size &&
+          members.every((m) => carried.members.has(m))
+        ) {
+          this.state = structuredClone(carried.state) as AssignmentState;
+          this.loaded = {
+            members: carried.members,
+            counter: carried.counter,
+            counts: countsOf(carried.state),
+          };
+        } else {
+          this.carried = undefined;
+          await this.lock();
+        }
+      }
+      if (!this.state) {
+        const loaded = await loadState(
+          this.trx,
+          this.ctx,
+          this.model,
+          this.teams,
+          members,
+          openFilter,
+          this.scope,
+        );
+        this.state = loaded.state;
+        this.loaded = { members: new Set(members), counter: loaded.counter, counts: countsOf(loaded.state) };
+      }
     }
     return this.state;
   }
+}
+
+/** The open counts a state holds, by user. */
+function countsOf(state: AssignmentState): Map<string, number> {
+  return new Map(Object.entries(state.users).map(([id, user]) => [id, user.openCount ?? 0]));
+}
+
+/** Every user a rule set may choose: team members and users named by a target. */
+function candidates(teams: ReadonlyMap<string, Team>, rules: AssignmentRuleSet): string[] {
+  const targets = [...rules.rules.map((r) => r.target), ...(rules.fallback ? [rules.fallback.target] : [])];
+  return [
+    ...new Set([
+      ...[...teams.values()].flatMap((t) => t.members),
+      ...targets.flatMap((t) => ('user' in t ? [t.user] : [])),
+    ]),
+  ];
 }
 
 async function resolveTarget(
@@ -375,26 +467,20 @@ async function loadState(
   ctx: Omit<AssignmentContext, 'cause'>,
   model: EntityModel,
   teams: Map<string, Team>,
-  rules: AssignmentRuleSet,
+  members: readonly string[],
   openFilter: unknown,
   scope: string,
-): Promise<AssignmentState> {
-  const targets = [...rules.rules.map((r) => r.target), ...(rules.fallback ? [rules.fallback.target] : [])];
-  const members = [
-    ...new Set([
-      ...[...teams.values()].flatMap((t) => t.members),
-      ...targets.flatMap((t) => ('user' in t ? [t.user] : [])),
-    ]),
-  ];
+): Promise<{ state: AssignmentState; counter: string | null }> {
+  let counter: string | null = null;
   const users: Record<string, { name: LocalizedText; active: boolean; openCount: number }> = {};
   if (members.length > 0) {
     const list = `{${members.join(',')}}`;
     const { rows } = await sql<{ id: string; name: string; status: string }>`select id, name, status
       from dougong.users where id = any(cast(${list} as uuid[]))`.execute(trx);
     // Kept by the database's counter for the filter when publishing installed one; counted otherwise.
-    const openCounts =
-      (await readOpenCounts(trx, ctx.appKey, model, openFilter, ctx.model.timeZone, members)) ??
-      (await countOpen(trx, ctx, model, openFilter, list));
+    const kept = await readOpenCounts(trx, ctx.appKey, model, openFilter, ctx.model.timeZone, members);
+    counter = kept?.counter ?? null;
+    const openCounts = kept?.counts ?? (await countOpen(trx, ctx, model, openFilter, list));
     for (const r of rows)
       users[String(r.id)] = {
         name: text(r.name),
@@ -414,13 +500,16 @@ async function loadState(
     'cursors' | 'weighted'
   >;
   return {
-    teams: Object.fromEntries(teams),
-    users,
-    cursors: {
-      ...(stored.cursors ?? {}),
-      ...Object.fromEntries(cursorRows.map((r) => [r.target, Number(r.position)])),
+    state: {
+      teams: Object.fromEntries(teams),
+      users,
+      cursors: {
+        ...(stored.cursors ?? {}),
+        ...Object.fromEntries(cursorRows.map((r) => [r.target, Number(r.position)])),
+      },
+      weighted: stored.weighted ?? {},
     },
-    weighted: stored.weighted ?? {},
+    counter,
   };
 }
 

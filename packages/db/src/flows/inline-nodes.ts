@@ -8,6 +8,7 @@ import {
   validateRecordInput,
 } from '@dougong/schema';
 import { sql } from 'kysely';
+import type { CarriedBatch } from '../records/batch-carry.js';
 import type { Db } from '../records/record-reader.js';
 import { addByColumn, type RecordJson, rowToRecord, selectColumns } from '../records/row-mapping.js';
 import { scoreRecords, scoreValues, scoringSpec } from '../workflow/record-scoring.js';
@@ -61,6 +62,7 @@ export interface InlineResult {
  * caller writes the values (with the rows, or by {@link writeInlineValues}); the run of each flow then
  * starts with that node done. A node that cannot be planned here (a bad expression) is left to the run.
  * `stored` tells whether the records are in their table already (written before the nodes run) or not.
+ * `carry` carries assignment state between the batches of an import (see `BatchCarry`).
  */
 export async function runInlineNodes(
   trx: Db,
@@ -69,12 +71,16 @@ export async function runInlineNodes(
   records: readonly RecordJson[],
   now: Date,
   stored: boolean,
+  carry?: CarriedBatch,
 ): Promise<InlineResult[]> {
   const out: InlineResult[] = records.map((record) => ({ record, values: {}, outcomes: {} }));
   const flows = inlineFlows(app, model);
   if (flows.length === 0 || records.length === 0) return out;
   const ctx = { now, timeZone: app.timeZone };
+  // In an import's pipeline, the previous batch's statements wait for turns of the event loop.
+  const turn = carry ? () => new Promise<void>((resolve) => setImmediate(resolve)) : async () => {};
   for (const flow of flows) {
+    await turn();
     const planned: Array<{ index: number; effect: FlowEffect }> = [];
     for (const [index, item] of out.entries()) {
       const event: RecordEvent = {
@@ -104,6 +110,7 @@ export async function runInlineNodes(
       if (plan.kind === 'perform') planned.push({ index, effect: plan.effect });
     }
     if (planned.length === 0) continue;
+    await turn();
     const patches = new Map<number, Record<string, unknown>>();
     const assigns = planned.filter((p) => p.effect.kind === 'assignOwner');
     if (assigns.length > 0) {
@@ -115,6 +122,7 @@ export async function runInlineNodes(
         })),
         { appKey: app.document.key, flowId: flow.id, nodeId: flow.start, model: app, now },
         stored,
+        carry,
       );
       for (const [i, { index }] of assigns.entries()) {
         const { outcome, values } = assigned[i]!;
@@ -122,6 +130,7 @@ export async function runInlineNodes(
         if (values) patches.set(index, values);
       }
     }
+    await turn();
     const scores = planned.filter((p) => p.effect.kind === 'rescore');
     const ends = inlineOnly(flow);
     if (scores.length > 0) {

@@ -79,8 +79,8 @@ export function openCounter(model: EntityModel, filter: unknown, timeZone: strin
 }
 
 /**
- * The open counts of `owners` for the filter, read from its counter; null when no counter is installed
- * for it (the caller counts the records).
+ * The open counts of `owners` for the filter, read from its counter (with the counter's key); null when
+ * no counter is installed for it (the caller counts the records).
  */
 export async function readOpenCounts(
   trx: Db,
@@ -89,7 +89,7 @@ export async function readOpenCounts(
   filter: unknown,
   timeZone: string,
   owners: readonly string[],
-): Promise<Map<string, number> | null> {
+): Promise<{ counter: string; counts: Map<string, number> } | null> {
   const counter = openCounter(model, filter, timeZone);
   if (!counter) return null;
   const { rows } = await sql<{ owner_id: string | null; n: string | number | null }>`
@@ -98,7 +98,10 @@ export async function readOpenCounts(
         and c.owner_id = any(cast(${`{${owners.join(',')}}`} as uuid[]))
     where k.app_key = ${appKey} and k.counter = ${counter.key}`.execute(trx);
   if (rows.length === 0) return null;
-  return new Map(rows.flatMap((r) => (r.owner_id === null ? [] : [[String(r.owner_id), Number(r.n)]])));
+  const counts = new Map(
+    rows.flatMap((r) => (r.owner_id === null ? [] : [[String(r.owner_id), Number(r.n)]])),
+  );
+  return { counter: counter.key, counts: counts as Map<string, number> };
 }
 
 /** The counters a document's enabled flows want: one per assignment node with a fixed open filter. */

@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import { checkInlineValues, type InlineOutcomes, runInlineNodes } from '../flows/inline-nodes.js';
 import { emitRecordEvent, type FlowCause, hasListeners, MAX_CAUSE_DEPTH } from '../flows/record-events.js';
 import { desiredIndexes } from '../planner/index-plan.js';
+import type { BatchCarry, CarriedBatch } from './batch-carry.js';
 import { indexDuplicatesBulk } from './bulk-duplicate-index.js';
 import { enforceFormRules } from './form-rule-check.js';
 import { computeFormula } from './formula.js';
@@ -55,6 +56,19 @@ export interface BulkCreateOptions {
    * caller's (an import reads its next batch then) without holding up the statements before.
    */
   onStatementsSent?: () => void;
+  /**
+   * Assignment state carried from the previous batch of the same import and on to the next (see
+   * {@link BatchCarry}); a batch whose carried state turns out stale throws
+   * `StaleCarryError` and rolls back.
+   */
+  carry?: BatchCarry;
+  /**
+   * The transaction commits only once this has settled, and rolls back when it rejects: a batch prepared
+   * while the previous one was still being written commits after it, or not at all.
+   */
+  commitAfter?: Promise<unknown>;
+  /** Called as soon as the transaction has committed (before the statistics are looked at). */
+  onCommitted?: () => void;
 }
 
 /**
@@ -121,7 +135,12 @@ export class RecordBulkWriter {
     const tables = [`${model.schemaName}.${model.tableName}`];
     if ((model.entity.duplicateRules ?? []).length > 0) tables.push('dougong.record_match_keys');
     await freshenBeforeBulkWrite(this.db, tables);
-    const ids = await this.db.transaction().execute((trx) => this.createIn(trx, model, records, options));
+    const ids = await this.db.transaction().execute(async (trx) => {
+      const ids = await this.createIn(trx, model, records, options);
+      await options.commitAfter;
+      return ids;
+    });
+    options.onCommitted?.();
     await noteBulkWrite(this.db, tables, ids.length);
     return ids;
   }
@@ -134,11 +153,16 @@ export class RecordBulkWriter {
     options: BulkCreateOptions = {},
   ): Promise<string[]> {
     if (records.length === 0) return [];
+    const carried = options.carry?.batch();
+    // With a carry, the previous batch's statements run meanwhile: between the steps of building this
+    // batch's own, the connection gets a turn to send the next of them (node-postgres sends a
+    // statement only once the one before has answered).
+    const turn = carried ? () => new Promise<void>((resolve) => setImmediate(resolve)) : async () => {};
     const prepared = records.map((record, i) =>
       record instanceof CheckedCreate ? record.prepared : this.prepare(model, record, i),
     );
     await this.checkReferences(trx, model, prepared, options.pending);
-    await this.complete(trx, model, prepared);
+    await this.complete(trx, model, prepared, carried);
     for (const p of prepared) {
       for (const sub of p.rows)
         await this.complete(
@@ -164,8 +188,10 @@ export class RecordBulkWriter {
             prepared.map((p) => provisional(p, departments)),
             prepared[0]!.now,
             false,
+            carried,
           )
         : [];
+    await turn();
     // The nodes set the same few values on many records (owner, explanation, grade): each distinct set
     // is checked once per batch.
     const checks = new Map<string, RecordInput>();
@@ -178,8 +204,15 @@ export class RecordBulkWriter {
       }
       return checked;
     };
+    // The batch's reads are done: what a carry holds back (locks, counter moves, checks) goes now.
+    carried?.flush();
     // The statements sent and not awaited yet, in order: they are awaited together at the end.
     const writes: Array<Promise<unknown>> = [];
+    const send = (write: Promise<unknown>) => {
+      // Awaited in order below: a refused statement must not count as unhandled meanwhile.
+      write.catch(() => undefined);
+      writes.push(write);
+    };
     const stored = await this.insert(
       trx,
       model,
@@ -199,6 +232,7 @@ export class RecordBulkWriter {
       departments,
       // Sub-table rows are inserted and read back after their parents: those are awaited.
       model.subTables.length === 0 ? writes : undefined,
+      turn,
     );
     // Checked for now, awaited in order below: a refused insert must not count as unhandled meanwhile.
     for (const write of writes) write.catch(() => undefined);
@@ -216,10 +250,12 @@ export class RecordBulkWriter {
     }
     const created = prepared.map((p) => stored.get(p.id)!);
     if (model.subTables.length > 0) await this.reader.attachRows(trx, model, created, OPEN_GATE);
+    carried?.finish(model.entity.id, created);
     // The rest needs no answer from the database: each statement is built while the previous ones run
     // (the connection takes them in order), and all are awaited together.
-    if (options.history ?? true) writes.push(this.history(trx, model, prepared, created));
-    writes.push(
+    if (options.history ?? true) send(this.history(trx, model, prepared, created));
+    await turn();
+    send(
       indexDuplicatesBulk(
         trx,
         this.app,
@@ -227,8 +263,9 @@ export class RecordBulkWriter {
         prepared.map((p, i) => ({ id: p.id, values: created[i]!, now: p.now })),
       ),
     );
+    await turn();
     if (raise)
-      writes.push(
+      send(
         this.events(
           trx,
           model,
@@ -237,8 +274,10 @@ export class RecordBulkWriter {
           inline.map((r) => r.outcomes),
         ),
       );
-    else writes.push(this.logTracked(trx, model, prepared, created));
+    else send(this.logTracked(trx, model, prepared, created));
     options.onStatementsSent?.();
+    // A carried state's checks are answered before the commit.
+    if (carried) writes.push(carried.settle());
     await settleInOrder(writes);
     return prepared.map((p) => p.id);
   }
@@ -289,8 +328,13 @@ export class RecordBulkWriter {
    * Completes values as the record writer does: auto-numbers for the records in order (one counter
    * update per field and period, as many numbers as records), then formulas, which may use them.
    */
-  private async complete(trx: Db, model: EntityModel, items: Numbered[]): Promise<void> {
-    await this.numberAll(trx, model, items);
+  private async complete(
+    trx: Db,
+    model: EntityModel,
+    items: Numbered[],
+    carry?: CarriedBatch,
+  ): Promise<void> {
+    await this.numberAll(trx, model, items, carry);
     for (const item of items) {
       const all = { ...item.merged, ...item.values };
       for (const field of model.storedFields) {
@@ -303,7 +347,16 @@ export class RecordBulkWriter {
     }
   }
 
-  private async numberAll(trx: Db, model: EntityModel, items: Numbered[]): Promise<void> {
+  /**
+   * With a carry, a counter a previous batch of the import moved is not waited for: the numbers follow
+   * the previous batch's last one, and the counter's move is checked before the commit.
+   */
+  private async numberAll(
+    trx: Db,
+    model: EntityModel,
+    items: Numbered[],
+    carry?: CarriedBatch,
+  ): Promise<void> {
     for (const field of model.storedFields) {
       if (field.type !== 'autoNumber') continue;
       const pattern = parseAutoNumberPattern((field as FieldOf<'autoNumber'>).pattern);
@@ -320,12 +373,19 @@ export class RecordBulkWriter {
         list.push({ values: item.values, local });
       }
       for (const [period, list] of byPeriod) {
-        const { rows } = await sql<{ value: number }>`
+        const move = () =>
+          sql<{ value: number }>`
           insert into dougong.auto_number_counters as c (app_key, entity_id, field_id, period, value)
           values (${this.app.document.key}, ${model.entity.id}, ${field.id}, ${period}, ${list.length})
           on conflict (app_key, entity_id, field_id, period) do update set value = c.value + ${list.length}
-          returning c.value`.execute(trx);
-        const first = Number(rows[0]!.value) - list.length + 1;
+          returning c.value`
+            .execute(trx)
+            .then(({ rows }) => Number(rows[0]!.value));
+        const counter = `${model.entity.id}/${field.id}/${period}`;
+        const previous = carry?.lastNumber(counter);
+        const last = previous === undefined ? await move() : previous + list.length;
+        carry?.numbered(counter, last, previous === undefined ? undefined : move);
+        const first = last - list.length + 1;
         for (const [i, entry] of list.entries())
           entry.values[field.key] = formatAutoNumber(pattern, entry.local, first + i);
       }
@@ -395,6 +455,7 @@ export class RecordBulkWriter {
     }>,
     known?: ReadonlyMap<string, string>,
     sent?: Array<Promise<unknown>>,
+    turn: () => Promise<void> = async () => {},
   ): Promise<Map<string, RecordJson>> {
     const columns = new Set([
       'id',
@@ -427,6 +488,7 @@ export class RecordBulkWriter {
       }
       return addByColumn(model, row.values, out, columns);
     });
+    await turn();
     const list = sql.join([...columns].map((c) => sql.id(c)));
     const table = this.reader.table(model);
     const rowsJson = sql`json_populate_recordset(cast(null as ${table}), cast(${JSON.stringify(json)} as json))`;
@@ -440,6 +502,7 @@ export class RecordBulkWriter {
         records.set(record.id, record);
       }
       if (records.size === json.length) {
+        await turn();
         sent.push(
           sql`insert into ${table} (${list}) select ${list} from ${rowsJson}`
             .execute(trx)

@@ -1,4 +1,11 @@
-import type { Actor, CheckedCreate, RecordGate, RecordRepository } from '@dougong/db';
+import {
+  type Actor,
+  BatchCarry,
+  type CheckedCreate,
+  type RecordGate,
+  type RecordRepository,
+  StaleCarryError,
+} from '@dougong/db';
 import { DougongError, type EntityModel, type Field, type Locale, labelFor } from '@dougong/schema';
 import { csvLine, neutralise } from '../exports/export-cells.js';
 import { cellValue } from './import-cells.js';
@@ -116,6 +123,15 @@ interface ImportState {
   readonly report: ImportReport;
   /** Keys of rows handled (created, updated or skipped as existing): later rows with them are skipped. */
   readonly seen: Set<string>;
+  /** The keys in `seen`, in the order they were added (a redo takes back those added after its mark). */
+  readonly journal: string[];
+}
+
+/** Marks a key as handled. */
+function see(state: ImportState, key: string): void {
+  if (key === '' || state.seen.has(key)) return;
+  state.seen.add(key);
+  state.journal.push(key);
 }
 
 interface ImportContext {
@@ -155,6 +171,7 @@ export async function runImport(
   const state: ImportState = {
     report: { total: 0, created: 0, updated: 0, skipped: 0, rejected: [] },
     seen: new Set<string>(),
+    journal: [],
   };
   const ctx: ImportContext = {
     repo,
@@ -167,6 +184,11 @@ export async function runImport(
   };
   const size = Math.max(1, Math.floor(options.batchSize ?? IMPORT_BATCH_ROWS));
   const slice = (i: number) => rows.slice(i, i + size).map((cells, n) => ({ cells, row: i + n + 1 }));
+  // Without updates, two batches are written at once (see importPipelined).
+  if (size > 1 && (plan.dedupe === 'skip' || !ctx.matcher)) {
+    await importPipelined(ctx, state, rows.length, size, slice, progress);
+    return state.report;
+  }
   // Batches are pipelined: the next batch is read and checked while this one's write is in flight.
   let next = size > 1 && rows.length > 1 ? await readBatch(ctx, slice(1)) : [];
   for (let i = 1; i < rows.length; i += size) {
@@ -181,6 +203,145 @@ export async function runImport(
     }
   }
   return state.report;
+}
+
+/** A batch being written: its rows, the state before them, the write and its commit. */
+interface Flight {
+  parsed: readonly ReadRow[];
+  mark: Mark;
+  /** Settles with the write: undefined when it committed, else the error. */
+  outcome: Promise<{ error: unknown } | undefined>;
+  /** Resolves when the write has committed; rejects when it failed. */
+  committed: Promise<unknown>;
+}
+
+/**
+ * Batches of creates (no updates: `dedupe=skip`, or no dedupe) with two writes in flight: while one
+ * batch's statements run on the database, the next batch is decided and prepared (validated,
+ * numbered, assigned, scored, its statements built and sent) on a connection of its own. Its numbers
+ * and assignment state follow on from the previous batch ({@link BatchCarry}); it commits only after
+ * the previous batch has, and rolls back when that one failed. A failed batch is taken back with the
+ * batch after it, and both are written again as without pipelining (row by row when the database
+ * refused it): the report is the same either way. On the embedded database, which has one
+ * connection, the writes simply follow each other.
+ */
+async function importPipelined(
+  ctx: ImportContext,
+  state: ImportState,
+  count: number,
+  size: number,
+  slice: (i: number) => Array<{ cells: string[]; row: number }>,
+  progress: ImportProgressHook | undefined,
+): Promise<void> {
+  const carry = new BatchCarry();
+  let reading: Promise<ReadRow[]> = count > 1 ? readBatch(ctx, slice(1)) : Promise.resolve([]);
+  let flight: Flight | undefined;
+  // A failed batch and the one after it, written again one after the other.
+  const redo = async (failed: Flight, error: unknown, after: readonly ReadRow[] | undefined) => {
+    restore(state, failed.mark);
+    carry.reset();
+    if (error instanceof StaleCarryError) await importBatch(ctx, state, failed.parsed, async () => {});
+    else await importRows(ctx, state, failed.parsed);
+    if (after) await importBatch(ctx, state, after, async () => {});
+  };
+  for (let i = 1; i < count; i += size) {
+    if (i > 1 && progress && (await progress(state.report)) === 'stop') break;
+    const parsed = await reading;
+    const following = i + size < count ? i + size : undefined;
+    // The next batch is read once this one's statements are sent (or its write has failed).
+    let started = false;
+    let startReading = (_rows: Promise<ReadRow[]>) => {};
+    reading = new Promise<ReadRow[]>((resolve) => {
+      startReading = resolve;
+    });
+    // Awaited by the next turn; until then a failure must not count as unhandled.
+    reading.catch(() => undefined);
+    const readNext = () => {
+      if (started) return;
+      started = true;
+      startReading(following === undefined ? Promise.resolve([]) : readBatch(ctx, slice(following)));
+    };
+    const mark = markOf(state, 0);
+    const creates = await decideCreates(ctx, state, parsed);
+    let current: Flight;
+    if (creates.length === 0) {
+      readNext();
+      const committed = flight?.committed ?? Promise.resolve();
+      current = { parsed, mark, committed, outcome: Promise.resolve(undefined) };
+    } else {
+      let done = false;
+      let onCommitted = () => {};
+      const committed = new Promise<void>((resolve) => {
+        onCommitted = () => {
+          done = true;
+          resolve();
+        };
+      });
+      const write = ctx.repo.createMany(ctx.model, creates, {
+        carry,
+        ...(flight ? { commitAfter: flight.committed } : {}),
+        onCommitted,
+        onStatementsSent: readNext,
+      });
+      // Once committed, the batch is in: what fails after (the statistics) does not undo it.
+      const outcome = write.then(
+        () => undefined,
+        (error: unknown) => (done ? undefined : { error }),
+      );
+      void outcome.then(readNext);
+      current = {
+        parsed,
+        mark,
+        outcome,
+        committed: Promise.race([committed, outcome.then((o) => (o ? Promise.reject(o.error) : undefined))]),
+      };
+      current.committed.catch(() => undefined);
+    }
+    if (flight) {
+      const failed = await flight.outcome;
+      if (failed) {
+        await current.outcome;
+        await redo(flight, failed.error, parsed);
+        flight = undefined;
+        continue;
+      }
+    }
+    flight = current;
+  }
+  if (flight) {
+    const failed = await flight.outcome;
+    if (failed) await redo(flight, failed.error, undefined);
+  }
+}
+
+/**
+ * A batch's rows decided in order without updates: rejected, skipped (seen before, or matching an
+ * existing record), or created; returns the creates to write.
+ */
+async function decideCreates(
+  ctx: ImportContext,
+  state: ImportState,
+  parsed: readonly ReadRow[],
+): Promise<CheckedCreate[]> {
+  const { report, seen } = state;
+  const lookup = parsed.filter((p) => p.key !== '' && !seen.has(p.key)).map((p) => p.key);
+  const existing =
+    ctx.matcher && lookup.length > 0 ? await ctx.matcher.findAll(lookup) : new Map<string, never>();
+  const creates: CheckedCreate[] = [];
+  for (const { row, reasons, key, checked } of parsed) {
+    report.total += 1;
+    if (reasons.length > 0) report.rejected.push({ row, reasons });
+    else if (key !== '' && seen.has(key)) report.skipped += 1;
+    else if (key !== '' && existing.get(key)) {
+      report.skipped += 1;
+      see(state, key);
+    } else if (checked?.ok) {
+      creates.push(checked.create);
+      report.created += 1;
+      see(state, key);
+    } else reject(report, row, checked?.error);
+  }
+  return creates;
 }
 
 /** A data row read for a batch: its payload or the reasons it cannot be read, its dedupe key, its checks. */
@@ -258,7 +419,7 @@ async function importRows(
         await repo.create(model, payload, ctx.actor, ctx.gate);
         report.created += 1;
       }
-      if (key !== '') seen.add(key);
+      see(state, key);
     } catch (error) {
       reject(report, row, error);
     }
@@ -284,12 +445,7 @@ async function importBatch(
   // The creates not written yet, and the state to restore before redoing rows `from…` one by one
   // (the counts then, and the keys marked seen since).
   let creates: CheckedCreate[] = [];
-  let from = mark(report, 0);
-  const see = (key: string) => {
-    if (seen.has(key)) return;
-    seen.add(key);
-    from.added.push(key);
-  };
+  let from = markOf(state, 0);
   const flush = async (next: number, last = false) => {
     if (creates.length > 0) {
       // The next batch is read once this one's statements are all sent: reading it earlier would slow
@@ -316,7 +472,7 @@ async function importBatch(
       }
     } else if (last) await whileWriting();
     creates = [];
-    from = mark(report, next);
+    from = markOf(state, next);
   };
   for (const [index, { row, payload, reasons, key, checked }] of parsed.entries()) {
     const match = reasons.length === 0 && key !== '' && !seen.has(key) ? existing.get(key) : undefined;
@@ -326,20 +482,20 @@ async function importBatch(
     else if (key !== '' && seen.has(key)) report.skipped += 1;
     else if (match && ctx.plan.dedupe === 'skip') {
       report.skipped += 1;
-      see(key);
+      see(state, key);
     } else if (match) {
       try {
         await repo.update(model, match.id, payload, ctx.actor, match.version, ctx.gate);
         report.updated += 1;
-        seen.add(key);
+        see(state, key);
       } catch (error) {
         reject(report, row, error);
       }
-      from = mark(report, index + 1);
+      from = markOf(state, index + 1);
     } else if (checked?.ok) {
       creates.push(checked.create);
       report.created += 1;
-      if (key !== '') see(key);
+      see(state, key);
     } else reject(report, row, checked?.error);
   }
   await flush(parsed.length, true);
@@ -351,23 +507,27 @@ function reject(report: ImportReport, row: number, error: unknown): void {
   report.rejected.push({ row, reasons: details.map((d) => ({ path: d.path, message: d.message })) });
 }
 
-/** Where a redo would start: the row index, the counts then, and the keys marked seen after it. */
+/** Where a redo would start: the row index, the counts then, and the length of the keys' journal. */
 interface Mark {
   index: number;
   counts: Omit<ImportReport, 'rejected'> & { rejected: number };
-  added: string[];
+  journal: number;
 }
 
-function mark(report: ImportReport, index: number): Mark {
-  const { total, created, updated, skipped, rejected } = report;
-  return { index, counts: { total, created, updated, skipped, rejected: rejected.length }, added: [] };
+function markOf(state: ImportState, index: number): Mark {
+  const { total, created, updated, skipped, rejected } = state.report;
+  return {
+    index,
+    counts: { total, created, updated, skipped, rejected: rejected.length },
+    journal: state.journal.length,
+  };
 }
 
 function restore(state: ImportState, from: Mark): void {
   const { rejected, ...counts } = from.counts;
   Object.assign(state.report, counts);
   state.report.rejected.length = rejected;
-  for (const key of from.added) state.seen.delete(key);
+  for (const key of state.journal.splice(from.journal)) state.seen.delete(key);
 }
 
 /** The rejected rows as CSV (UTF-8 with BOM): the file's header plus a reasons column, cells neutralised. */
