@@ -77,10 +77,8 @@ export async function runInlineNodes(
   const flows = inlineFlows(app, model);
   if (flows.length === 0 || records.length === 0) return out;
   const ctx = { now, timeZone: app.timeZone };
-  // In an import's pipeline, the previous batch's statements wait for turns of the event loop.
-  const turn = carry ? () => new Promise<void>((resolve) => setImmediate(resolve)) : async () => {};
   for (const flow of flows) {
-    await turn();
+    await carry?.turn();
     const planned: Array<{ index: number; effect: FlowEffect }> = [];
     for (const [index, item] of out.entries()) {
       const event: RecordEvent = {
@@ -110,7 +108,7 @@ export async function runInlineNodes(
       if (plan.kind === 'perform') planned.push({ index, effect: plan.effect });
     }
     if (planned.length === 0) continue;
-    await turn();
+    await carry?.turn();
     const patches = new Map<number, Record<string, unknown>>();
     const assigns = planned.filter((p) => p.effect.kind === 'assignOwner');
     if (assigns.length > 0) {
@@ -130,7 +128,7 @@ export async function runInlineNodes(
         if (values) patches.set(index, values);
       }
     }
-    await turn();
+    await carry?.turn();
     const scores = planned.filter((p) => p.effect.kind === 'rescore');
     const ends = inlineOnly(flow);
     if (scores.length > 0) {

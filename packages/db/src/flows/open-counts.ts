@@ -98,10 +98,10 @@ export async function readOpenCounts(
         and c.owner_id = any(cast(${`{${owners.join(',')}}`} as uuid[]))
     where k.app_key = ${appKey} and k.counter = ${counter.key}`.execute(trx);
   if (rows.length === 0) return null;
-  const counts = new Map(
+  const counts = new Map<string, number>(
     rows.flatMap((r) => (r.owner_id === null ? [] : [[String(r.owner_id), Number(r.n)]])),
   );
-  return { counter: counter.key, counts: counts as Map<string, number> };
+  return { counter: counter.key, counts };
 }
 
 /** The counters a document's enabled flows want: one per assignment node with a fixed open filter. */
@@ -138,7 +138,7 @@ export async function dropOpenCounters(trx: Db, plan: MigrationPlan, doc: AppDoc
   for (const row of rows) {
     if (wanted.has(row.counter) && !touched.has(row.table_name)) continue;
     for (const event of EVENTS) {
-      const name = `dougong_open_${row.counter}_${event.suffix}`;
+      const name = triggerName(row.counter, event);
       await sql`drop trigger if exists ${sql.id(name)} on ${sql.id(row.table_schema, row.table_name)}`.execute(
         trx,
       );
@@ -166,7 +166,7 @@ export async function installOpenCounters(trx: Db, doc: AppDocument): Promise<vo
     const table = sql.id(counter.schema, counter.table);
     await sql`lock table ${table} in share row exclusive mode`.execute(trx);
     for (const event of EVENTS) {
-      const name = `dougong_open_${counter.key}_${event.suffix}`;
+      const name = triggerName(counter.key, event);
       const fn = sql.id(counter.schema, name);
       const body = `begin ${event.body(doc.key, counter)} return null; end`;
       await sql`create function ${fn}() returns trigger language plpgsql as ${sql.raw(`${BODY_TAG}${body}${BODY_TAG}`)}`.execute(
@@ -186,6 +186,9 @@ export async function installOpenCounters(trx: Db, doc: AppDocument): Promise<vo
       group by 3`.execute(trx);
   }
 }
+
+/** The name of a counter's trigger for one event, and of its function (in the table's schema). */
+const triggerName = (counter: string, event: { suffix: string }) => `dougong_open_${counter}_${event.suffix}`;
 
 const alias = `"${RECORD_ALIAS}"`;
 const live = (counter: OpenCounter) =>

@@ -1,4 +1,6 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AssignmentState } from '@dougong/rules';
+import { sameJson } from '@dougong/template-kit';
 import { sql } from 'kysely';
 import type { Db } from './record-reader.js';
 import type { RecordJson } from './row-mapping.js';
@@ -16,7 +18,7 @@ export interface CarriedAssignment {
   readonly state: AssignmentState;
 }
 
-/** What a batch's assignment registers for {@link BatchCarry.finish}. */
+/** What a batch's assignment registers for {@link CarriedBatch.finish}. */
 interface Pending {
   scope: string;
   entityId: string;
@@ -204,6 +206,14 @@ export class CarriedBatch {
     }
   }
 
+  /**
+   * A turn of the event loop, taken between the steps of building the batch: the previous batch's
+   * statements run meanwhile, and node-postgres sends each only once the one before has answered.
+   */
+  turn(): Promise<void> {
+    return nextTurn();
+  }
+
   /** Sends what is held back, waits for the batch's checks and statements; throws the first failure. */
   async settle(): Promise<void> {
     this.flush();
@@ -222,7 +232,7 @@ function holds(
   for (const [target, position] of Object.entries(cursors))
     if (Number(position) !== state.cursors?.[target]) return false;
   const saved = (parse(row.state) ?? {}) as { weighted?: unknown };
-  if (canonical(saved.weighted ?? {}) !== canonical(state.weighted ?? {})) return false;
+  if (!sameJson(saved.weighted ?? {}, state.weighted ?? {})) return false;
   const counts = parse(row.counts) as Record<string, number>;
   const users = parse(row.users) as Record<string, string>;
   if (Object.keys(users).length !== Object.keys(state.users).length) return false;
@@ -231,15 +241,4 @@ function holds(
     if (Number(counts[id] ?? 0) !== (user.openCount ?? 0)) return false;
   }
   return true;
-}
-
-/** JSON with object keys in order, for comparing values whatever order their keys were written in. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object')
-    return `{${Object.keys(value)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(value);
 }

@@ -57,8 +57,8 @@ export interface BulkCreateOptions {
    */
   onStatementsSent?: () => void;
   /**
-   * Assignment state carried from the previous batch of the same import and on to the next (see
-   * {@link BatchCarry}); a batch whose carried state turns out stale throws
+   * Auto-numbers and assignment state carried from the previous batch of the same import and on to
+   * the next (see {@link BatchCarry}); a batch whose carried state turns out stale throws
    * `StaleCarryError` and rolls back.
    */
   carry?: BatchCarry;
@@ -153,11 +153,9 @@ export class RecordBulkWriter {
     options: BulkCreateOptions = {},
   ): Promise<string[]> {
     if (records.length === 0) return [];
+    // With a carry, the previous batch's statements run meanwhile: the steps of building this batch's
+    // own give them turns (`CarriedBatch.turn`).
     const carried = options.carry?.batch();
-    // With a carry, the previous batch's statements run meanwhile: between the steps of building this
-    // batch's own, the connection gets a turn to send the next of them (node-postgres sends a
-    // statement only once the one before has answered).
-    const turn = carried ? () => new Promise<void>((resolve) => setImmediate(resolve)) : async () => {};
     const prepared = records.map((record, i) =>
       record instanceof CheckedCreate ? record.prepared : this.prepare(model, record, i),
     );
@@ -191,7 +189,7 @@ export class RecordBulkWriter {
             carried,
           )
         : [];
-    await turn();
+    await carried?.turn();
     // The nodes set the same few values on many records (owner, explanation, grade): each distinct set
     // is checked once per batch.
     const checks = new Map<string, RecordInput>();
@@ -231,11 +229,9 @@ export class RecordBulkWriter {
       }),
       departments,
       // Sub-table rows are inserted and read back after their parents: those are awaited.
-      model.subTables.length === 0 ? writes : undefined,
-      turn,
+      model.subTables.length === 0 ? send : undefined,
+      carried,
     );
-    // Checked for now, awaited in order below: a refused insert must not count as unhandled meanwhile.
-    for (const write of writes) write.catch(() => undefined);
     for (const { field, child } of model.subTables) {
       const rows = prepared.flatMap((p) =>
         (p.rows.find((r) => r.field === field.key)?.values ?? []).map((values, order) => ({
@@ -254,7 +250,7 @@ export class RecordBulkWriter {
     // The rest needs no answer from the database: each statement is built while the previous ones run
     // (the connection takes them in order), and all are awaited together.
     if (options.history ?? true) send(this.history(trx, model, prepared, created));
-    await turn();
+    await carried?.turn();
     send(
       indexDuplicatesBulk(
         trx,
@@ -263,7 +259,7 @@ export class RecordBulkWriter {
         prepared.map((p, i) => ({ id: p.id, values: created[i]!, now: p.now })),
       ),
     );
-    await turn();
+    await carried?.turn();
     if (raise)
       send(
         this.events(
@@ -438,8 +434,8 @@ export class RecordBulkWriter {
    * Inserts rows with one statement: the values travel as one JSON array that
    * `json_populate_recordset` types by the table's own columns. Returns the stored records by id.
    * (`json`, not `jsonb`: the text is only scanned, not built into a tree first; several times faster
-   * for a batch of a thousand rows.) With `sent`, when every record's stored form is known without the
-   * database ({@link sentRecord}), the insert is not awaited but added to `sent`, and the rows are not
+   * for a batch of a thousand rows.) With `send`, when every record's stored form is known without the
+   * database ({@link sentRecord}), the insert is not awaited but given to `send`, and the rows are not
    * read back; otherwise they are, as without it.
    */
   private async insert(
@@ -454,8 +450,8 @@ export class RecordBulkWriter {
       parent?: { id: string; order: number };
     }>,
     known?: ReadonlyMap<string, string>,
-    sent?: Array<Promise<unknown>>,
-    turn: () => Promise<void> = async () => {},
+    send?: (write: Promise<unknown>) => void,
+    carry?: CarriedBatch,
   ): Promise<Map<string, RecordJson>> {
     const columns = new Set([
       'id',
@@ -488,11 +484,11 @@ export class RecordBulkWriter {
       }
       return addByColumn(model, row.values, out, columns);
     });
-    await turn();
+    await carry?.turn();
     const list = sql.join([...columns].map((c) => sql.id(c)));
     const table = this.reader.table(model);
     const rowsJson = sql`json_populate_recordset(cast(null as ${table}), cast(${JSON.stringify(json)} as json))`;
-    if (sent) {
+    if (send) {
       // When every row's stored form is known from what is sent, the rows are not read back: the
       // statements built from them go out while the database is still inserting.
       const records = new Map<string, RecordJson>();
@@ -502,8 +498,8 @@ export class RecordBulkWriter {
         records.set(record.id, record);
       }
       if (records.size === json.length) {
-        await turn();
-        sent.push(
+        await carry?.turn();
+        send(
           sql`insert into ${table} (${list}) select ${list} from ${rowsJson}`
             .execute(trx)
             .catch((e) => this.rethrow(e, model)),
