@@ -143,7 +143,7 @@ export {
   type RelatedRecordList,
 } from './records/record-repository.js';
 export type { RecordJson } from './records/row-mapping.js';
-export { statisticsSettled } from './records/table-statistics.js';
+export { refineStatistics, statisticsSettled } from './records/table-statistics.js';
 export { type DemoRunOptions, type DemoRunResult, writeDemoData } from './templates/demo-data-writer.js';
 export { type TemplateBase, TemplateBaseStore } from './templates/template-base-store.js';
 export {

@@ -2,7 +2,7 @@ import { type EvalContext, evaluateLinkage, type FieldState, type LinkageRule } 
 import { checkFieldValue, type EntityModel, type FormLinkageRule } from '@dougong/schema';
 import { fieldNodes } from './form-layout.js';
 import type { FormDefinition, FormFieldState } from './form-types.js';
-import { computeFormulas } from './formula-values.js';
+import { computeFormulas, hasFormulas } from './formula-values.js';
 import { sameJson } from './same-json.js';
 
 /** Linkage states of a form over one record: the record's fields, and each sub-table row's. */
@@ -41,13 +41,7 @@ export function linkageStates(
     for (const { field, child } of model.subTables) {
       const parent = top.fields[field.key]!;
       const rules = bySubTable.get(field.key) ?? [];
-      const rowBase: Record<string, Partial<FieldState>> = {};
-      for (const f of child.entity.fields)
-        rowBase[f.key] = {
-          visible: parent.visible,
-          required: false,
-          readOnly: parent.readOnly || COMPUTED.has(f.type),
-        };
+      const rowBase = rowBaseOf(child, parent);
       const values = Array.isArray(next[field.key]) ? (next[field.key] as Record<string, unknown>[]) : [];
       const states = values.map((row) => evaluateLinkage(rules, row, { base: rowBase, ctx }));
       rows[field.key] = states.map((s) => plain(s.fields, parent.visible));
@@ -63,11 +57,58 @@ export function linkageStates(
   );
 }
 
+/**
+ * The field states of {@link linkageStates} without the settled record: what a check of a form's rules
+ * needs. A form that sets no values over an entity without formulas settles in one pass, which is all
+ * this computes then; other forms go through {@link linkageStates}.
+ */
+export function linkageFieldStates(
+  model: EntityModel,
+  form: FormDefinition,
+  record: Readonly<Record<string, unknown>>,
+  ctx: EvalContext,
+): Pick<LinkageStates, 'fields' | 'rows'> {
+  const parts = formParts(model, form);
+  if (parts.setsValues || hasFormulas(model)) {
+    const { fields, rows } = linkageStates(model, form, record, ctx);
+    return { fields, rows };
+  }
+  const { base, own, bySubTable } = parts;
+  // As the first pass of linkageStates, which is its last: nothing changes the record.
+  const start = ruleSafe(model, record, ctx);
+  const top = evaluateLinkage(own, start, { base, ctx });
+  const rows: Record<string, Array<Record<string, FormFieldState>>> = {};
+  for (const { field, child } of model.subTables) {
+    const parent = top.fields[field.key]!;
+    const rules = bySubTable.get(field.key) ?? [];
+    const rowBase = rowBaseOf(child, parent);
+    const values = Array.isArray(start[field.key]) ? (start[field.key] as Record<string, unknown>[]) : [];
+    rows[field.key] = values.map((row) =>
+      plain(evaluateLinkage(rules, row, { base: rowBase, ctx }).fields, parent.visible),
+    );
+  }
+  return { fields: plain(top.fields, true), rows };
+}
+
+/** The base states of a sub-table's row fields under its field's state. */
+function rowBaseOf(child: EntityModel, parent: FieldState): Record<string, Partial<FieldState>> {
+  const rowBase: Record<string, Partial<FieldState>> = {};
+  for (const f of child.entity.fields)
+    rowBase[f.key] = {
+      visible: parent.visible,
+      required: false,
+      readOnly: parent.readOnly || COMPUTED.has(f.type),
+    };
+  return rowBase;
+}
+
 /** What linkage needs of a form, whatever the record: the fields' base states and the rules. */
 interface FormParts {
   readonly base: Readonly<Record<string, Partial<FieldState>>>;
   readonly own: readonly LinkageRule[];
   readonly bySubTable: ReadonlyMap<string, readonly LinkageRule[]>;
+  /** Whether a rule sets values (else the record never changes through linkage). */
+  readonly setsValues: boolean;
   // What the parts were made from: a form or entity edited into new objects makes them again.
   readonly layout: FormDefinition['layout'];
   readonly linkage: FormDefinition['linkage'];
@@ -110,6 +151,7 @@ function formParts(model: EntityModel, form: FormDefinition): FormParts {
     base,
     own,
     bySubTable,
+    setsValues: (form.linkage ?? []).some((r) => r.action === 'setValue'),
     layout: form.layout,
     linkage: form.linkage,
     fields: model.entity.fields,

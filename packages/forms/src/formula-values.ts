@@ -53,7 +53,26 @@ export function computeFormulas(
     const rows = out[field.key];
     if (Array.isArray(rows)) out[field.key] = rows.map((row) => ownFormulas(child, asObject(row), ctx));
   }
-  return ownFormulas(model, out, ctx);
+  // `out` is a copy already: without formulas of its own, the record needs no second one.
+  return ownFormulaFields(model) ? ownFormulas(model, out, ctx) : out;
+}
+
+// Whether an entity has formula fields of its own, by its field list (an entity edited into new
+// objects is looked at again).
+const ownFormulasOf = new WeakMap<object, boolean>();
+
+function ownFormulaFields(model: EntityModel): boolean {
+  let known = ownFormulasOf.get(model.entity.fields);
+  if (known === undefined) {
+    known = model.entity.fields.some((f) => f.type === 'formula');
+    ownFormulasOf.set(model.entity.fields, known);
+  }
+  return known;
+}
+
+/** Whether an entity or one of its sub-tables has formula fields. */
+export function hasFormulas(model: EntityModel): boolean {
+  return ownFormulaFields(model) || model.subTables.some(({ child }) => ownFormulaFields(child));
 }
 
 function ownFormulas(

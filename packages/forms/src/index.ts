@@ -18,7 +18,7 @@ export { defaultForm, formById, formFor } from './default-form.js';
 export { checkFormRules, ruleCheckFields } from './form-checks.js';
 export { createFormEngine } from './form-engine.js';
 export { fieldNodes, mapFieldNodes } from './form-layout.js';
-export { type LinkageStates, linkageStates } from './form-state.js';
+export { type LinkageStates, linkageFieldStates, linkageStates } from './form-state.js';
 export type {
   DataLinkageOptions,
   FormContext,

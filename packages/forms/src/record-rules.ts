@@ -8,7 +8,7 @@ import {
   type RecordInput,
   type ValidationIssue,
 } from '@dougong/schema';
-import { linkageStates } from './form-state.js';
+import { linkageFieldStates } from './form-state.js';
 import type { FormDefinition } from './form-types.js';
 import { computeFormulas } from './formula-values.js';
 import { localizeMessage } from './issue-messages.js';
@@ -100,7 +100,7 @@ export function formRuleIssues(
   const needsRows = localizeMessage('needs at least one row', options.locale);
   for (const form of formsInScope(doc, model.entity.id, options.formId)) {
     // States are computed on the record as sent: set values the client did not apply are not invented.
-    const states = linkageStates(model, form, record, ctx);
+    const states = linkageFieldStates(model, form, record, ctx);
     for (const field of model.entity.fields) {
       const state = states.fields[field.key];
       if (!state?.visible || !state.required || field.required) continue;

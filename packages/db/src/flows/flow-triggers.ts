@@ -15,6 +15,7 @@ import { sql } from 'kysely';
 import type { AppStore } from '../metadata/app-store.js';
 import type { Db } from '../records/record-reader.js';
 import { RecordRepository } from '../records/record-repository.js';
+import { completeRecord } from '../records/row-mapping.js';
 import { insertRun, jsonParam as json, parseJsonColumn } from './flow-store.js';
 import { inlineOnly } from './inline-nodes.js';
 import { MAX_CAUSE_DEPTH } from './record-events.js';
@@ -60,7 +61,13 @@ export class FlowTriggers {
         if (!models.has(row.app_key)) continue;
         handled.push(String(row.id));
         if (!app) continue;
-        const payload = parseJsonColumn<RecordEvent & { cause?: { depth: number } }>(row.payload);
+        const stored = parseJsonColumn<RecordEvent & { cause?: { depth: number }; sparse?: boolean }>(
+          row.payload,
+        );
+        // A bulk create's event holds the new record without its empty fields.
+        const sparseOf =
+          stored.sparse && stored.after ? app?.model.entitiesById.get(stored.entity) : undefined;
+        const payload = sparseOf ? { ...stored, after: completeRecord(sparseOf, stored.after!) } : stored;
         const depth = payload.cause?.depth ?? 0;
         if ((payload.kind as string) === 'linkClicked') {
           await this.startClickRuns(trx, row, app, payload as unknown as LinkClickEvent, now);

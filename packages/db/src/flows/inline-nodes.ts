@@ -153,8 +153,10 @@ export async function runInlineNodes(
     }
     for (const [index, values] of patches) {
       const item = out[index]!;
-      item.values = { ...item.values, ...values };
-      item.record = { ...item.record, ...values };
+      // The record given is copied once, at its first patch; later flows' patches go into the copy.
+      if (item.record === records[index]) item.record = { ...item.record };
+      Object.assign(item.values, values);
+      Object.assign(item.record, values);
     }
   }
   return out;

@@ -21,10 +21,17 @@ import { computeFormula } from './formula.js';
 import { newRecordOwner, ownerDepartments } from './owner-department.js';
 import { OPEN_GATE } from './record-gate.js';
 import { newRecordId } from './record-id.js';
-import { type Db, RecordReader } from './record-reader.js';
+import { CREATED_VALUES, type Db, RecordReader } from './record-reader.js';
 import type { Actor } from './record-writer.js';
 import { sanitizeRichText } from './rich-text.js';
-import { addByColumn, type RecordJson, rowToRecord, selectColumns, sentRecord } from './row-mapping.js';
+import {
+  addByColumn,
+  createdValues,
+  type RecordJson,
+  rowToRecord,
+  selectColumns,
+  sentRecord,
+} from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
 import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
 
@@ -96,8 +103,6 @@ interface Numbered {
   merged: Record<string, unknown>;
   now: Date;
 }
-
-const OWNER_KEYS = ['ownerId', 'ownerDeptId'] as const;
 
 /**
  * Creates many records of one entity with few round trips, producing what one API create per record
@@ -249,7 +254,10 @@ export class RecordBulkWriter {
     carried?.finish(model.entity.id, created);
     // The rest needs no answer from the database: each statement is built while the previous ones run
     // (the connection takes them in order), and all are awaited together.
-    if (options.history ?? true) send(this.history(trx, model, prepared, created));
+    // The new records' values without the empty ones, as JSON text: the history stores them, the events
+    // a sparse record made of them (one serialisation for both; a new record's fields are mostly empty).
+    const sparse = created.map((record) => JSON.stringify(createdValues(model, record)));
+    if (options.history ?? true) send(this.history(trx, model, prepared, sparse));
     await carried?.turn();
     send(
       indexDuplicatesBulk(
@@ -267,6 +275,7 @@ export class RecordBulkWriter {
           model,
           prepared,
           created,
+          sparse,
           inline.map((r) => r.outcomes),
         ),
       );
@@ -515,28 +524,19 @@ export class RecordBulkWriter {
     return new Map(stored.map((row) => [String(row.id), rowToRecord(model, row, this.app.timeZone)]));
   }
 
-  private async history(
-    trx: Db,
-    model: EntityModel,
-    prepared: Prepared[],
-    stored: RecordJson[],
-  ): Promise<void> {
-    const keys = [...model.entity.fields.map((f) => f.key), ...OWNER_KEYS];
-    const changes = prepared.map((_, i) => {
-      const out: Record<string, { before: unknown; after: unknown }> = {};
-      for (const key of keys) {
-        const after = stored[i]![key] ?? null;
-        if (after !== null) out[key] = { before: null, after };
-      }
-      return out;
-    });
+  /**
+   * The `create` history entries, as a single create writes them: the record's values (JSON text of
+   * `createdValues`) under {@link CREATED_VALUES}.
+   */
+  private async history(trx: Db, model: EntityModel, prepared: Prepared[], sparse: string[]): Promise<void> {
+    const changes = `[${sparse.map((s) => `{${JSON.stringify(CREATED_VALUES)}:${s}}`).join(',')}]`;
     const who = prepared.map((p) => ({ record_id: p.id, actor: p.actor.userId, at: p.now.toISOString() }));
     // The changes travel apart from the small columns, zipped back by position.
     await sql`insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at)
       select ${this.app.document.key}, ${model.entity.id}, x.record_id, 'create', x.changes, x.actor, x.at
       from rows from (
         json_to_recordset(cast(${JSON.stringify(who)} as json)) as (record_id uuid, actor uuid, at timestamptz),
-        json_array_elements(cast(${JSON.stringify(changes)} as json))
+        json_array_elements(cast(${changes} as json))
       ) as x(record_id, actor, at, changes)`.execute(trx);
   }
 
@@ -551,6 +551,7 @@ export class RecordBulkWriter {
     model: EntityModel,
     prepared: Prepared[],
     stored: RecordJson[],
+    sparse: string[],
     inline: readonly InlineOutcomes[],
   ): Promise<void> {
     if (prepared.some((p) => (p.actor as { flowCause?: unknown }).flowCause || p.actor.form)) {
@@ -564,19 +565,31 @@ export class RecordBulkWriter {
       return;
     }
     const entity = model.entity.id;
-    const payloads = prepared.map((p, i) => ({
-      kind: 'created',
-      entity,
-      recordId: p.id,
-      before: null,
-      after: stored[i]!,
-      ...(inline[i] && Object.keys(inline[i]!).length > 0 ? { inline: inline[i] } : {}),
-    }));
+    // The record travels sparse (`sparse: true`: its system keys and values without the empty ones);
+    // the dispatcher completes it (`completeRecord`).
+    const head = `{"kind":"created","entity":${JSON.stringify(entity)},"recordId":`;
+    const payloads = prepared.map((p, i) => {
+      const record = stored[i]!;
+      const system = JSON.stringify({
+        id: record.id,
+        version: record.version,
+        createdAt: record.createdAt ?? undefined,
+        createdBy: record.createdBy ?? undefined,
+        updatedAt: record.updatedAt ?? undefined,
+        updatedBy: record.updatedBy ?? undefined,
+      });
+      const values = sparse[i]!;
+      const after = values === '{}' ? system : `${system.slice(0, -1)},${values.slice(1)}`;
+      const outcomes = inline[i];
+      const tail =
+        outcomes && Object.keys(outcomes).length > 0 ? `,"inline":${JSON.stringify(outcomes)}}` : '}';
+      return `${head}${JSON.stringify(p.id)},"before":null,"sparse":true,"after":${after}${tail}`;
+    });
     // In the records' order, as single creates would queue them.
     const ids = `{${prepared.map((p) => p.id).join(',')}}`;
     const insert = sql`insert into dougong.flow_events (app_key, kind, entity_id, record_id, payload)
       select ${this.app.document.key}, 'created', ${entity}, x.id, x.payload
-      from rows from (unnest(cast(${ids} as uuid[])), json_array_elements(cast(${JSON.stringify(payloads)} as json)))
+      from rows from (unnest(cast(${ids} as uuid[])), json_array_elements(cast(${`[${payloads.join(',')}]`} as json)))
         with ordinality as x(id, payload, n)
       order by x.n`.execute(trx);
     await settleInOrder([tracked, insert]);

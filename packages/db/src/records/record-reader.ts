@@ -20,7 +20,7 @@ import {
   type SortTerm,
 } from './list-query.js';
 import { RECORD_ALIAS as ALIAS, type RecordGate } from './record-gate.js';
-import { type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
+import { OWNER_KEYS, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: app tables are created at run time
 export type Db = Kysely<any>;
@@ -50,6 +50,11 @@ export interface RecordPage {
 
 /** The key under which a history entry keeps the merge it belongs to (no field key starts with `@`). */
 export const MERGE_NOTE = '@merge';
+/**
+ * A create's history entry holds the new record's values (`createdValues`: no empty ones) under this
+ * key instead of a change per field; {@link RecordReader.history} gives the changes from them.
+ */
+export const CREATED_VALUES = '@created';
 
 /** Counting stops here; beyond it the planner's estimate is returned and flagged. */
 export const EXACT_COUNT_LIMIT = 10_000;
@@ -399,6 +404,14 @@ export class RecordReader {
         string,
         unknown
       >;
+      const created = changes[CREATED_VALUES] as Record<string, unknown> | undefined;
+      if (created && typeof created === 'object') {
+        delete changes[CREATED_VALUES];
+        for (const key of [...model.entity.fields.map((f) => f.key), ...OWNER_KEYS]) {
+          const after = created[key];
+          if (after !== undefined && after !== null) changes[key] = { before: null, after };
+        }
+      }
       for (const key of gate.hidden) delete changes[key];
       const merge = changes[MERGE_NOTE];
       delete changes[MERGE_NOTE];

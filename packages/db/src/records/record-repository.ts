@@ -27,6 +27,7 @@ import { type Db, type ListOptions, type RecordPage, RecordReader } from './reco
 import { type Actor, RecordWriter } from './record-writer.js';
 import { type RelatedOptions, type RelatedRecordList, relatedRecords } from './related-records.js';
 import type { RecordJson } from './row-mapping.js';
+import { refineStatistics } from './table-statistics.js';
 
 /**
  * Reads and writes the records of one app's entities, always through a {@link RecordGate} that holds
@@ -149,6 +150,14 @@ export class RecordRepository {
     options?: BulkCreateOptions,
   ): Promise<string[]> {
     return this.bulk.create(model, records, options);
+  }
+
+  /**
+   * After a run of {@link createMany} calls (an import): the tables they analysed at low resolution
+   * while growing are analysed in full, in the background (`refineStatistics`).
+   */
+  refineStatistics(): void {
+    refineStatistics(this.reader.db);
   }
 
   /** Suspected duplicates in one status whose two records the caller can read. See {@link listDuplicates}. */

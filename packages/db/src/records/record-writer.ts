@@ -21,9 +21,9 @@ import { computeFormula } from './formula.js';
 import { recordOwner } from './owner-department.js';
 import { RECORD_ALIAS, type RecordGate } from './record-gate.js';
 import { newRecordId } from './record-id.js';
-import { type Db, MERGE_NOTE, type RecordReader } from './record-reader.js';
+import { CREATED_VALUES, type Db, MERGE_NOTE, type RecordReader } from './record-reader.js';
 import { sanitizeRichText } from './rich-text.js';
-import { type RecordJson, rowToRecord } from './row-mapping.js';
+import { createdValues, OWNER_KEYS, type RecordJson, rowToRecord } from './row-mapping.js';
 import { encodeValue } from './value-codec.js';
 
 /** Who is acting, and when (an injectable clock keeps tests deterministic). */
@@ -46,8 +46,6 @@ export interface WriteOptions {
   trx?: Db;
   history?: { action: 'merge' | 'merged'; note: Record<string, unknown> };
 }
-
-const OWNER_KEYS = ['ownerId', 'ownerDeptId'] as const;
 
 /**
  * The write side of the record repository. Every write runs in one transaction with its sub-table rows,
@@ -105,7 +103,9 @@ export class RecordWriter {
         const written = await writeInlineValues(trx, this.app, model, [{ id, values: inline.values }], now);
         stored = { ...stored, ...written.get(id) };
       }
-      await this.history(trx, model, id, 'create', diff({}, stored, model), actor, now);
+      // The new record's values (the history read gives a change per value, as `diff` would).
+      const created = { [CREATED_VALUES]: createdValues(model, stored) };
+      await this.history(trx, model, id, 'create', created, actor, now);
       await indexDuplicates(trx, this.app, model, id, null, stored, now);
       await emitRecordEvent(trx, this.app, model, 'created', id, null, stored, actor, inline?.outcomes);
       for (const key of gate.hidden) delete stored[key];

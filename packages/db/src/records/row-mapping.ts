@@ -50,6 +50,42 @@ export function sentRecord(
   return out as RecordJson;
 }
 
+/** The keys of a record's owner, kept in its history beside the fields. */
+export const OWNER_KEYS = ['ownerId', 'ownerDeptId'] as const;
+
+/**
+ * What a new record's history keeps of it: each field's and owner's value, empty ones left out (a new
+ * record's fields are mostly empty), in the entity's field order.
+ */
+export function createdValues(
+  model: EntityModel,
+  record: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of model.entity.fields) {
+    const value = record[field.key];
+    if (value !== null && value !== undefined) out[field.key] = value;
+  }
+  for (const key of OWNER_KEYS) {
+    const value = record[key];
+    if (value !== null && value !== undefined) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * A record from a sparse form of it (no null values, keys in any order), as {@link rowToRecord} gives
+ * it: the system keys and every stored field in order, null where the sparse form has no value; other
+ * keys it holds (sub-table rows) follow.
+ */
+export function completeRecord(model: EntityModel, sparse: Readonly<Record<string, unknown>>): RecordJson {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SYSTEM_COLUMNS)) out[key] = sparse[key] ?? null;
+  for (const field of model.storedFields) out[field.key] = sparse[field.key] ?? null;
+  for (const key in sparse) if (!(key in out)) out[key] = sparse[key];
+  return out as RecordJson;
+}
+
 /** The columns a record query selects: the system spine and every stored field (never archived columns). */
 export function selectColumns(model: EntityModel): string[] {
   return [...Object.values(SYSTEM_COLUMNS), ...model.storedFields.map((f) => physicalNames.column(f.id))];

@@ -187,6 +187,7 @@ export async function runImport(
   // Without updates, two batches are written at once (see importPipelined).
   if (size > 1 && (plan.dedupe === 'skip' || !ctx.matcher)) {
     await importPipelined(ctx, state, rows.length, size, slice, progress);
+    repo.refineStatistics();
     return state.report;
   }
   // Batches are pipelined: the next batch is read and checked while this one's write is in flight.
@@ -202,6 +203,7 @@ export async function runImport(
       });
     }
   }
+  repo.refineStatistics();
   return state.report;
 }
 
