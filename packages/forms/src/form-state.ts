@@ -87,7 +87,8 @@ export function linkageFieldStates(
       plain(evaluateLinkage(rules, row, { base: rowBase, ctx }).fields, parent.visible),
     );
   }
-  return { fields: plain(top.fields, true), rows };
+  // Without set values, linkage's own states are plain already ({ visible, required, readOnly }).
+  return { fields: top.fields, rows };
 }
 
 /** The base states of a sub-table's row fields under its field's state. */

@@ -139,6 +139,21 @@ describe('compiled fast paths agree with json-logic-js', () => {
     expect(rule({ d: '2026-03-01' }, day2)).toBe(false);
     expect(rule({ d: '2026-03-01' }, day1)).toBe(true);
     expect(() => rule({ d: '2026-03-01' })).toThrow(/ctx.now/);
+    // A new context object per call (as callers build them) reads its own values: the same clock reads
+    // the same, another clock, zone, user or previous record does not.
+    const at = (iso: string) => ({ now: new Date(iso) });
+    expect(rule({ d: '2026-03-01' }, at('2026-03-01T00:00:00Z'))).toBe(true);
+    expect(rule({ d: '2026-03-01' }, at('2026-03-01T00:00:00Z'))).toBe(true);
+    expect(rule({ d: '2026-03-01' }, at('2026-03-05T00:00:00Z'))).toBe(false);
+    const inZone = (timeZone: string) => ({ now: new Date('2026-03-01T20:00:00Z'), timeZone });
+    expect(evaluateRule({ today: [] }, {}, inZone('Asia/Shanghai'))).toBe('2026-03-02');
+    expect(evaluateRule({ today: [] }, {}, inZone('UTC'))).toBe('2026-03-01');
+    const me = (id: string) => ({ user: { id, departmentIds: [] } });
+    expect(evaluateRule({ current_user: [] }, {}, me('u1'))).toBe('u1');
+    expect(evaluateRule({ current_user: [] }, {}, me('u2'))).toBe('u2');
+    const before = (a: number) => ({ previous: { a } });
+    expect(evaluateRule({ changed: 'a' }, { a: 1 }, before(1))).toBe(false);
+    expect(evaluateRule({ changed: 'a' }, { a: 1 }, before(2))).toBe(true);
   });
 
   it('keeps a fresh environment where evaluation state matters (iteration budget, new)', () => {

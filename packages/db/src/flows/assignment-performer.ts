@@ -309,9 +309,9 @@ class AssignmentSession {
       ...(set.rules ?? []).map((r) => r.target),
       ...(set.fallback ? [set.fallback.target] : []),
     ];
-    const lookedUp = JSON.stringify(
-      targets.flatMap((t) => ('lookup' in t ? [lookupValues(t, effect.record)] : [])),
-    );
+    const lookups = targets.filter((t) => 'lookup' in t);
+    const lookedUp =
+      lookups.length === 0 ? '' : JSON.stringify(lookups.map((t) => lookupValues(t, effect.record)));
     let bySet = this.sets.get(set);
     if (!bySet) {
       bySet = new Map();

@@ -228,7 +228,9 @@ export class RecordBulkWriter {
           id: p.id,
           actor: p.actor,
           now: p.now,
-          values: { ...p.values, ...checked.values },
+          // Not merged into one object: the row is built from both (the nodes' values win).
+          values: p.values,
+          set: checked.values,
           owner: { ...p.input.owner, ...checked.owner },
         };
       }),
@@ -455,6 +457,8 @@ export class RecordBulkWriter {
       actor: Actor;
       now: Date;
       values: Record<string, unknown>;
+      /** Values set over `values` (by the inline nodes). */
+      set?: Record<string, unknown>;
       owner?: RecordInput['owner'];
       parent?: { id: string; order: number };
     }>,
@@ -491,7 +495,8 @@ export class RecordBulkWriter {
         out.parent_id = row.parent.id;
         out.sort_order = row.parent.order;
       }
-      return addByColumn(model, row.values, out, columns);
+      addByColumn(model, row.values, out, columns);
+      return row.set ? addByColumn(model, row.set, out, columns) : out;
     });
     await carry?.turn();
     const list = sql.join([...columns].map((c) => sql.id(c)));

@@ -305,6 +305,12 @@ const sharedEnvs = new WeakMap<EvalContext, OpEnv>();
 function sharedEnv(ctx: EvalContext | undefined): OpEnv {
   if (ctx === undefined) return NO_CONTEXT_ENV;
   if (ctx === lastCtx) return lastEnv;
+  // Callers often build a new context object per evaluation with the same readings (an import's
+  // thousands of records): the previous one's environment serves, without a weak-map entry per object.
+  if (lastCtx !== undefined && sameReadings(ctx, lastCtx)) {
+    lastCtx = ctx;
+    return lastEnv;
+  }
   let env = sharedEnvs.get(ctx);
   if (!env) {
     env = makeEnv(undefined, ctx);
@@ -313,6 +319,17 @@ function sharedEnv(ctx: EvalContext | undefined): OpEnv {
   lastCtx = ctx;
   lastEnv = env;
   return env;
+}
+
+/** Whether two contexts read the same to every operation (the fields of {@link EvalContext}). */
+function sameReadings(a: EvalContext, b: EvalContext): boolean {
+  return (
+    a.timeZone === b.timeZone &&
+    a.user === b.user &&
+    a.previous === b.previous &&
+    a.limits === b.limits &&
+    (a.now === b.now || (a.now !== undefined && b.now !== undefined && a.now.getTime() === b.now.getTime()))
+  );
 }
 
 const cache = new WeakMap<object, Runner>();
