@@ -37,16 +37,7 @@ export function linkageStates(
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     const top = evaluateLinkage(own, current, { base, ctx });
     const next: Record<string, unknown> = { ...top.record };
-    const rows: Record<string, Array<Record<string, FormFieldState>>> = {};
-    for (const { field, child } of model.subTables) {
-      const parent = top.fields[field.key]!;
-      const rules = bySubTable.get(field.key) ?? [];
-      const rowBase = rowBaseOf(child, parent);
-      const values = Array.isArray(next[field.key]) ? (next[field.key] as Record<string, unknown>[]) : [];
-      const states = values.map((row) => evaluateLinkage(rules, row, { base: rowBase, ctx }));
-      rows[field.key] = states.map((s) => plain(s.fields, parent.visible));
-      if (Array.isArray(next[field.key])) next[field.key] = states.map((s) => s.record);
-    }
+    const rows = rowLinkage(model, bySubTable, top.fields, next, ctx, next);
     const settled = computeFormulas(model, next, ctx);
     if (sameJson(settled, current))
       return { record: keepTyped(model, record, start, settled), fields: plain(top.fields, true), rows };
@@ -77,30 +68,42 @@ export function linkageFieldStates(
   // As the first pass of linkageStates, which is its last: nothing changes the record.
   const start = ruleSafe(model, record, ctx);
   const top = evaluateLinkage(own, start, { base, ctx });
-  const rows: Record<string, Array<Record<string, FormFieldState>>> = {};
-  for (const { field, child } of model.subTables) {
-    const parent = top.fields[field.key]!;
-    const rules = bySubTable.get(field.key) ?? [];
-    const rowBase = rowBaseOf(child, parent);
-    const values = Array.isArray(start[field.key]) ? (start[field.key] as Record<string, unknown>[]) : [];
-    rows[field.key] = values.map((row) =>
-      plain(evaluateLinkage(rules, row, { base: rowBase, ctx }).fields, parent.visible),
-    );
-  }
+  const rows = rowLinkage(model, bySubTable, top.fields, start, ctx);
   // Without set values, linkage's own states are plain already ({ visible, required, readOnly }).
   return { fields: top.fields, rows };
 }
 
-/** The base states of a sub-table's row fields under its field's state. */
-function rowBaseOf(child: EntityModel, parent: FieldState): Record<string, Partial<FieldState>> {
-  const rowBase: Record<string, Partial<FieldState>> = {};
-  for (const f of child.entity.fields)
-    rowBase[f.key] = {
-      visible: parent.visible,
-      required: false,
-      readOnly: parent.readOnly || COMPUTED.has(f.type),
-    };
-  return rowBase;
+/**
+ * Each sub-table row's linkage, under the state of its sub-table's field (`fields`, the record's):
+ * the rows' plain states by sub-table. With `into`, the rows as linkage left them (set values applied)
+ * replace the record's rows there.
+ */
+function rowLinkage(
+  model: EntityModel,
+  bySubTable: FormParts['bySubTable'],
+  fields: Readonly<Record<string, FieldState>>,
+  record: Readonly<Record<string, unknown>>,
+  ctx: EvalContext,
+  into?: Record<string, unknown>,
+): Record<string, Array<Record<string, FormFieldState>>> {
+  const rows: Record<string, Array<Record<string, FormFieldState>>> = {};
+  for (const { field, child } of model.subTables) {
+    const parent = fields[field.key]!;
+    const rules = bySubTable.get(field.key) ?? [];
+    const rowBase: Record<string, Partial<FieldState>> = {};
+    for (const f of child.entity.fields)
+      rowBase[f.key] = {
+        visible: parent.visible,
+        required: false,
+        readOnly: parent.readOnly || COMPUTED.has(f.type),
+      };
+    const list = record[field.key];
+    const values = Array.isArray(list) ? (list as Record<string, unknown>[]) : [];
+    const states = values.map((row) => evaluateLinkage(rules, row, { base: rowBase, ctx }));
+    rows[field.key] = states.map((s) => plain(s.fields, parent.visible));
+    if (into && Array.isArray(list)) into[field.key] = states.map((s) => s.record);
+  }
+  return rows;
 }
 
 /** What linkage needs of a form, whatever the record: the fields' base states and the rules. */

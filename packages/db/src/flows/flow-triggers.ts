@@ -66,7 +66,7 @@ export class FlowTriggers {
         );
         // A bulk create's event holds the new record without its empty fields.
         const sparseOf =
-          stored.sparse && stored.after ? app?.model.entitiesById.get(stored.entity) : undefined;
+          stored.sparse && stored.after ? app.model.entitiesById.get(stored.entity) : undefined;
         const payload = sparseOf ? { ...stored, after: completeRecord(sparseOf, stored.after!) } : stored;
         const depth = payload.cause?.depth ?? 0;
         if ((payload.kind as string) === 'linkClicked') {

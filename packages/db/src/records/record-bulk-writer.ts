@@ -31,6 +31,7 @@ import {
   rowToRecord,
   selectColumns,
   sentRecord,
+  systemValues,
 } from './row-mapping.js';
 import { settleInOrder } from './settle-in-order.js';
 import { freshenBeforeBulkWrite, noteBulkWrite } from './table-statistics.js';
@@ -534,7 +535,8 @@ export class RecordBulkWriter {
    * `createdValues`) under {@link CREATED_VALUES}.
    */
   private async history(trx: Db, model: EntityModel, prepared: Prepared[], sparse: string[]): Promise<void> {
-    const changes = `[${sparse.map((s) => `{${JSON.stringify(CREATED_VALUES)}:${s}}`).join(',')}]`;
+    const key = JSON.stringify(CREATED_VALUES);
+    const changes = `[${sparse.map((s) => `{${key}:${s}}`).join(',')}]`;
     const who = prepared.map((p) => ({ record_id: p.id, actor: p.actor.userId, at: p.now.toISOString() }));
     // The changes travel apart from the small columns, zipped back by position.
     await sql`insert into dougong.record_history (app_key, entity_id, record_id, action, changes, actor, at)
@@ -574,15 +576,8 @@ export class RecordBulkWriter {
     // the dispatcher completes it (`completeRecord`).
     const head = `{"kind":"created","entity":${JSON.stringify(entity)},"recordId":`;
     const payloads = prepared.map((p, i) => {
-      const record = stored[i]!;
-      const system = JSON.stringify({
-        id: record.id,
-        version: record.version,
-        createdAt: record.createdAt ?? undefined,
-        createdBy: record.createdBy ?? undefined,
-        updatedAt: record.updatedAt ?? undefined,
-        updatedBy: record.updatedBy ?? undefined,
-      });
+      // The record's id is always there: `system` is never `{}`.
+      const system = JSON.stringify(systemValues(stored[i]!));
       const values = sparse[i]!;
       const after = values === '{}' ? system : `${system.slice(0, -1)},${values.slice(1)}`;
       const outcomes = inline[i];

@@ -20,7 +20,7 @@ import {
   type SortTerm,
 } from './list-query.js';
 import { RECORD_ALIAS as ALIAS, type RecordGate } from './record-gate.js';
-import { OWNER_KEYS, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
+import { createdValues, type RecordJson, rowToRecord, selectColumns } from './row-mapping.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: app tables are created at run time
 export type Db = Kysely<any>;
@@ -407,10 +407,8 @@ export class RecordReader {
       const created = changes[CREATED_VALUES] as Record<string, unknown> | undefined;
       if (created && typeof created === 'object') {
         delete changes[CREATED_VALUES];
-        for (const key of [...model.entity.fields.map((f) => f.key), ...OWNER_KEYS]) {
-          const after = created[key];
-          if (after !== undefined && after !== null) changes[key] = { before: null, after };
-        }
+        for (const [key, after] of Object.entries(createdValues(model, created)))
+          changes[key] = { before: null, after };
       }
       for (const key of gate.hidden) delete changes[key];
       const merge = changes[MERGE_NOTE];

@@ -74,6 +74,20 @@ export function createdValues(
 }
 
 /**
+ * The system keys {@link createdValues} leaves out (all but the owner's), empty ones left out: with
+ * them, a new record's sparse form, which {@link completeRecord} completes.
+ */
+export function systemValues(record: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SYSTEM_COLUMNS)) {
+    const value = record[key];
+    if (value !== null && value !== undefined && !(OWNER_KEYS as readonly string[]).includes(key))
+      out[key] = value;
+  }
+  return out;
+}
+
+/**
  * A record from a sparse form of it (no null values, keys in any order), as {@link rowToRecord} gives
  * it: the system keys and every stored field in order, null where the sparse form has no value; other
  * keys it holds (sub-table rows) follow.
